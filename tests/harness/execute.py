@@ -1,0 +1,134 @@
+"""Run one fence in a page's namespace and record what a reader's terminal would show."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@dataclass
+class Result:
+    output: str
+    warnings: list[str] = field(default_factory=list)
+    exception: BaseException | None = None
+    layers: list[tuple[object, int]] = field(default_factory=list)  # (layer, line)
+
+
+def as_terminal(raw: str) -> str:
+    """Replay carriage returns and backspaces as a terminal does, and drop colours.
+
+    Keras redraws its progress bar in place with \\r, \\b and ANSI colours; the page
+    shows the final state of each line, as the reader's terminal would.
+    """
+    lines = []
+    for raw_line in _ANSI.sub("", raw).split("\n"):
+        buf: list[str] = []
+        pos = 0
+        for ch in raw_line:
+            if ch == "\r":
+                pos = 0
+            elif ch == "\b":
+                pos = max(0, pos - 1)
+            else:
+                if pos < len(buf):
+                    buf[pos] = ch
+                else:
+                    buf.append(ch)
+                pos += 1
+        lines.append("".join(buf).rstrip())
+    return "\n".join(lines).strip("\n")
+
+
+class _LogToStream(logging.Handler):
+    def __init__(self, stream, seen):
+        super().__init__(logging.WARNING)
+        self.stream, self.seen = stream, seen
+
+    def emit(self, record):
+        text = f"{record.levelname}:{record.name}:{record.getMessage()}"
+        self.seen.append(text)
+        self.stream.write(text + "\n")
+
+
+@contextlib.contextmanager
+def _track_layers(filename: str, found: list):
+    """Note which line of the running fence created each Keras layer."""
+    from keras import Model
+    from keras.layers import Layer
+
+    original = Layer.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != filename:
+            frame = frame.f_back
+        if frame is not None and not isinstance(self, Model):
+            found.append((self, frame.f_lineno))
+
+    Layer.__init__ = init
+    try:
+        yield
+    finally:
+        Layer.__init__ = original
+
+
+def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Result:
+    """Execute ``code`` as if it started at ``first_line`` of ``filename``.
+
+    stdout, stderr, warnings and log records go to one stream in the order they
+    happen; an exception ends the output with the line Python would print last.
+    """
+    padded = "\n" * (first_line - 1) + code
+    stream = io.StringIO()
+    seen_warnings: list[str] = []
+    layers: list = []
+    exception = None
+
+    def show(message, category, _filename, _lineno, file=None, line=None):
+        text = f"{category.__name__}: {message}"
+        seen_warnings.append(text)
+        stream.write(text + "\n")
+
+    handler = _LogToStream(stream, seen_warnings)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(
+            stream
+        ), contextlib.redirect_stderr(stream), _track_layers(filename, layers):
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            try:
+                exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
+            except Exception as exc:  # noqa: BLE001 - the page may raise on purpose
+                exception = exc
+                sys.stdout.flush()
+    finally:
+        root.removeHandler(handler)
+    output = as_terminal(stream.getvalue())
+    if exception is not None:
+        last = "".join(traceback.format_exception_only(type(exception), exception))
+        output = (output + "\n" if output else "") + last.rstrip("\n")
+    return Result(output, seen_warnings, exception, layers)
+
+
+def format_traceback(exc: BaseException, filename: str) -> str:
+    """The traceback from the first frame in the fence on, as Python prints it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for i, frame in enumerate(frames):
+        if frame.filename == filename:
+            frames = frames[i:]
+            break
+    lines = ["Traceback (most recent call last):\n"]
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines).rstrip("\n")

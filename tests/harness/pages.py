@@ -1,0 +1,168 @@
+"""Find the code fences of a Markdown page, the way pymdownx.superfences sees them.
+
+A fence may be indented (inside an admonition or a content tab); the default
+CommonMark parser of pytest-markdown-docs would read such a fence as an indented
+code block and never run it, so we scan lines ourselves. The census test
+(tests/test_census.py) renders every page with the site's real Markdown
+configuration and checks that this scanner found every Python block the reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_markdown_docs.plugin import parse_superfences_block_info
+
+PYTHON_LANGS = {"python", "py", "python3"}
+OUTPUT_LANG = "output"
+KNOWN_OPTIONS = {"raises", "warns", "notest"}
+
+_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_INCLUDE = re.compile(r"""^--8<--\s+["'](?P<path>[^"':]+)["']\s*$""")
+_TITLE = re.compile(r"""\btitle=(?P<q>["'])(?P<title>.*?)(?P=q)""")
+
+
+class PageError(Exception):
+    """A page that the harness cannot read; the message names the page and line."""
+
+
+@dataclass
+class Fence:
+    path: Path
+    line: int  # 1-based line of the opening ``` line
+    end_line: int  # 1-based line of the closing ``` line
+    indent: str
+    marker: str
+    info: str
+    lang: str | None
+    options: set[str]
+    title: str | None
+    body: str
+    include: str | None = None  # repository-relative path of a --8<-- snippet
+
+    @property
+    def first_code_line(self) -> int:
+        return self.line + 1
+
+
+@dataclass
+class PythonFence:
+    fence: Fence
+    output: Fence | None = None  # the ```output block right after it, if any
+
+    @property
+    def line(self) -> int:
+        return self.fence.line
+
+    @property
+    def options(self) -> set[str]:
+        return self.fence.options
+
+
+@dataclass
+class Page:
+    path: Path
+    text: str
+    fences: list[Fence] = field(default_factory=list)
+    python: list[PythonFence] = field(default_factory=list)
+
+
+def _parse_info(info: str) -> tuple[str | None, set[str], str | None]:
+    info = info.strip()
+    title_match = _TITLE.search(info)
+    title = title_match.group("title") if title_match else None
+    without_title = _TITLE.sub("", info)
+    try:
+        parts = parse_superfences_block_info(without_title)
+    except ValueError:
+        parts = without_title.split()
+    lang = parts[0].lower() if parts else None
+    options = {p for p in parts[1:] if "=" not in p and not p.startswith((".", "#"))}
+    return lang, options, title
+
+
+def scan(path: Path, text: str | None = None) -> Page:
+    """Return every fence of a page, with Python fences paired to their output blocks."""
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    page = Page(path=path, text=text)
+    i = 0
+    while i < len(lines):
+        m = _OPEN.match(lines[i])
+        if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            i += 1
+            continue
+        indent, marker, info = m.group("indent"), m.group("fence"), m.group("info")
+        close = re.compile(
+            rf"^{re.escape(indent)}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$"
+        )
+        j = i + 1
+        while j < len(lines) and not close.match(lines[j]):
+            j += 1
+        if j == len(lines):
+            raise PageError(f"{path}:{i + 1}: code fence opened here is never closed")
+        body_lines = [
+            ln[len(indent) :] if ln.startswith(indent) else ln.lstrip(" \t")
+            for ln in lines[i + 1 : j]
+        ]
+        lang, options, title = _parse_info(info)
+        fence = Fence(
+            path=path,
+            line=i + 1,
+            end_line=j + 1,
+            indent=indent,
+            marker=marker,
+            info=info.strip(),
+            lang=lang,
+            options=options,
+            title=title,
+            body="\n".join(body_lines) + ("\n" if body_lines else ""),
+        )
+        page.fences.append(fence)
+        i = j + 1
+
+    for k, fence in enumerate(page.fences):
+        if fence.lang in PYTHON_LANGS:
+            _check_python_fence(fence)
+            output = None
+            if k + 1 < len(page.fences):
+                nxt = page.fences[k + 1]
+                between = lines[fence.end_line : nxt.line - 1]
+                if nxt.lang == OUTPUT_LANG and all(not ln.strip() for ln in between):
+                    output = nxt
+            page.python.append(PythonFence(fence, output))
+        elif fence.lang == OUTPUT_LANG:
+            if not page.python or page.python[-1].output is not fence:
+                raise PageError(
+                    f"{path}:{fence.line}: an ```output block must follow a python "
+                    "fence, with only blank lines between them"
+                )
+    return page
+
+
+def _check_python_fence(fence: Fence) -> None:
+    unknown = fence.options - KNOWN_OPTIONS
+    if unknown:
+        raise PageError(
+            f"{fence.path}:{fence.line}: unknown fence option(s) {sorted(unknown)}; "
+            f"known: {sorted(KNOWN_OPTIONS)}"
+        )
+    if "notest" in fence.options and not fence.title:
+        raise PageError(
+            f"{fence.path}:{fence.line}: a fence marked notest must say why it is not "
+            'run, shown to the reader: {.python notest title="Not run here: ..."}'
+        )
+    stripped = [ln for ln in fence.body.split("\n") if ln.strip()]
+    includes = [ln for ln in stripped if ln.strip().startswith("--8<--")]
+    if includes:
+        m = _INCLUDE.match(includes[0].strip())
+        if len(stripped) != 1 or not m:
+            raise PageError(
+                f"{fence.path}:{fence.line}: a fence that includes a snippet must hold "
+                'exactly one line: --8<-- "snippets/<page>/<file>.py"'
+            )
+        fence.include = m.group("path")
+

@@ -1,0 +1,239 @@
+"""The harness tested on small pages: each check must fail when the page is wrong."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def site(pytester):
+    """A throwaway project with docs/ and snippets/, run by the real plugin."""
+    pytester.makeini("[pytest]\n")
+    pytester.makeconftest(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\npytest_plugins = ['tests.harness.plugin']\n"
+    )
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "snippets").mkdir()
+
+    def run(pages: dict[str, str], *args: str, snippets: dict[str, str] | None = None):
+        for name, text in pages.items():
+            (pytester.path / "docs" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        for name, text in (snippets or {}).items():
+            path = pytester.path / "snippets" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        # Plugins the inner run does not need and that cost time in-process: hypothesis is
+        # re-imported by every run, and unraisableexception runs gc.collect at exit.
+        return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest", *args)
+
+    run.path = pytester.path
+    return run
+
+
+SUMMARY_PAGE = """\
+    # Page
+
+    ```python
+    import keras
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    model.summary()
+    ```
+"""
+
+
+def test_update_writes_output_then_check_passes(site):
+    result = site({"p.md": SUMMARY_PAGE}, "--update-outputs")
+    result.assert_outcomes(passed=1)
+    text = (site.path / "docs" / "p.md").read_text()
+    assert "```output" in text and "│ dense (Dense)" in text and "15 (60.00 B)" in text
+    site({}).assert_outcomes(passed=1)
+
+
+def test_wrong_number_in_summary_table_fails_with_diff(site):
+    site({"p.md": SUMMARY_PAGE}, "--update-outputs")
+    page = site.path / "docs" / "p.md"
+    page.write_text(page.read_text().replace("Total params: 15", "Total params: 16"))
+    result = site({})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*docs/p.md:9: the output block differs from the real output*",
+            "*- Total params: 16 (60.00 B)",
+            "*+ Total params: 15 (60.00 B)",
+        ]
+    )
+
+
+def test_printing_without_output_block_fails(site):
+    result = site({"p.md": "```python\nprint(6 * 7)\n```\n"})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*docs/p.md:3: the fence printed output but the page shows no*", "42"])
+
+
+def test_failing_fence_inside_a_tab_fails(site):
+    page = """\
+        # Tabs
+
+        === "One"
+
+            ```python
+            x = 1
+            ```
+
+        === "Two"
+
+            ```python
+            x = 1 / 0
+            ```
+    """
+    result = site({"p.md": page})
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*docs/p.md:11: the fence raised an exception*", "*x = 1 / 0*", "ZeroDivisionError*"])
+
+
+def test_failing_fence_inside_an_admonition_fails(site):
+    page = '!!! note "A note"\n    ```python\n    assert False, "inside a note"\n    ```\n'
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*AssertionError: inside a note*"])
+
+
+def test_wrong_shape_comment_fails(site):
+    page = """\
+        ```python
+        import keras
+        model = keras.Sequential([
+            keras.Input(shape=(32, 32, 3)),
+            keras.layers.Conv2D(16, 3),  # (None, 30, 30, 15)
+        ])
+        ```
+    """
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/p.md:5: shape comment says (None, 30, 30, 15), the layer's output shape is (None, 30, 30, 16)"]
+    )
+    site({}, "--update-outputs").assert_outcomes(passed=1)
+    assert "# (None, 30, 30, 16)" in (site.path / "docs" / "p.md").read_text()
+
+
+def test_shape_comment_on_a_line_without_a_layer_fails(site):
+    result = site({"p.md": "```python\nx = (1, 2)  # (None, 2)\n```\n"})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*docs/p.md:2: shape comment on a line that creates no layer"])
+
+
+def test_stale_snippet_output_fails(site):
+    page = '```python\n--8<-- "snippets/p/hello.py"\n```\n\n```output\nhello, world\n```\n'
+    snippets = {"p/hello.py": 'print("hello, world")\n'}
+    site({"p.md": page}, snippets=snippets).assert_outcomes(passed=1)
+    (site.path / "snippets" / "p" / "hello.py").write_text('print("hello, reader")\n')
+    result = site({})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["-hello, world", "+hello, reader"])
+
+
+def test_wrong_shape_comment_in_snippet_fails(site):
+    page = '```python\n--8<-- "snippets/p/model.py"\n```\n'
+    model = "import keras\nmodel = keras.Sequential([\n    keras.Input((2,)),\n    keras.layers.Dense(4),  # (None, 5)\n])\n"
+    result = site({"p.md": page}, snippets={"p/model.py": model})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*snippets/p/model.py:4: shape comment says (None, 5), the layer's output shape is (None, 4)"]
+    )
+
+
+def test_warning_fails_unless_marked_and_shown(site):
+    page = "```python\nimport warnings\nwarnings.warn('careful')\n```\n"
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*the fence emitted warnings*", "*UserWarning: careful"])
+    marked = "```{.python warns}\nimport warnings\nwarnings.warn('careful')\n```\n\n```output\nUserWarning: careful\n```\n"
+    site({"p.md": marked}).assert_outcomes(passed=1)
+
+
+def test_raises_fence_shows_the_error(site):
+    page = "```{.python raises}\nraise ValueError('no')\n```\n\n```output\nValueError: yes\n```\n"
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["-ValueError: yes", "+ValueError: no"])
+    page = "```{.python raises}\nx = 1\n```\n"
+    site({"p.md": page}).assert_outcomes(failed=1)
+
+
+def test_each_fence_runs_once_in_order_sharing_a_namespace(site):
+    fences = "\n".join(
+        f"```python\nimport pathlib\np = pathlib.Path({str(site.path / 'count.txt')!r})\n"
+        f"p.write_text((p.read_text() if p.exists() else '') + '{i}')\nstate = {i}\n```\n"
+        for i in range(5)
+    )
+    site({"p.md": fences + "```python\nassert state == 4\n```\n"}, "-n", "2", "--dist", "loadfile").assert_outcomes(passed=6)
+    assert (site.path / "count.txt").read_text() == "01234"
+
+
+def test_splitting_a_page_across_workers_is_refused(site):
+    result = site({"p.md": "```python\nx = 1\n```\n"}, "-n", "2", "--dist", "load")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*keeps each page's fences on one worker*--dist loadfile*"])
+
+
+def test_selecting_one_fence_runs_earlier_ones_once(site):
+    page = "```python\nx = 2\n```\n\n```python\nassert x == 2\n```\n"
+    site({"p.md": page}, "docs/p.md::line_5").assert_outcomes(passed=1)
+
+
+def test_later_fences_skip_with_a_reason_after_a_failure(site):
+    page = "```python\nraise RuntimeError('first')\n```\n\n```python\ny = 1\n```\n"
+    result = site({"p.md": page}, "-rs")
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*the fence at docs/p.md:1 failed*"])
+
+
+def test_keras_names_and_seeds_reset_per_page(site):
+    page = """\
+        ```python
+        import keras
+        print(keras.layers.Dense(1).name, float(keras.random.uniform(()).numpy()) < 2)
+        print(keras.random.uniform((2,), seed=None).numpy().round(4))
+        ```
+    """
+    site({"a.md": page, "b.md": page}, "--update-outputs")
+    a = (site.path / "docs" / "a.md").read_text()
+    assert a == (site.path / "docs" / "b.md").read_text()
+    assert "dense True" in a
+    site({}).assert_outcomes(passed=2)
+
+
+def test_timings_and_addresses_are_masked(site):
+    page = (
+        "```python\nprint('12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - loss: 0.5')\n"
+        "print(object.__repr__(object()))\n```\n\n"
+        "```output\n12/12 ━━━━━━━━━━━━━━━━━━━━ 9s 88ms/step - loss: 0.5\n"
+        "<object object at 0x7f0011223344>\n```\n"
+    )
+    site({"p.md": page}).assert_outcomes(passed=1)
+    site({"p.md": page.replace("loss: 0.5\n<", "loss: 0.6\n<")}).assert_outcomes(failed=1)
+
+
+def test_notest_needs_a_reason_shown_to_the_reader(site):
+    result = site({"p.md": "```{.python notest}\nimport this\n```\n"})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*a fence marked notest must say why*"])
+    ok = '```{.python notest title="Not run here: needs the network"}\nimport urllib\n```\n'
+    result = site({"p.md": ok})
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_network_is_refused(site):
+    page = "```python\nimport urllib.request\nurllib.request.urlopen('https://example.com', timeout=5)\n```\n"
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*the docs tests run offline, but the code tried to reach 'example.com'*"])
