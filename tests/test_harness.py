@@ -237,3 +237,17 @@ def test_network_is_refused(site):
     result = site({"p.md": page})
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the docs tests run offline, but the code tried to reach 'example.com'*"])
+
+
+def test_snippet_runs_on_its_own_with_fresh_keras_names(site):
+    page = (
+        "```python\nimport keras\nkeras.layers.Dense(1)\nbefore = 1\n```\n\n"
+        '```python\n--8<-- "snippets/p/alone.py"\n```\n\n'
+        "```output\ndense\n```\n\n```python\nassert layer.name == 'dense'\n```\n"
+    )
+    alone = "import keras\nlayer = keras.layers.Dense(1)\nprint(layer.name)\n"
+    site({"p.md": page}, snippets={"p/alone.py": alone}).assert_outcomes(passed=3)
+    relying = alone + "print(before)\n"
+    result = site({}, snippets={"p/alone.py": relying})
+    result.assert_outcomes(passed=1, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*NameError: name 'before' is not defined"])

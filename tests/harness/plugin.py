@@ -59,7 +59,6 @@ def pytest_configure(config):
         )
     os.environ["COLUMNS"] = SUMMARY_COLUMNS
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("MPLBACKEND", "Agg")
     config.stash[_EDITS] = {}
     _refuse_network()
@@ -155,10 +154,16 @@ class MarkdownPage(pytest.File):
             snippet = Path(self.config.rootpath) / f.include
             if not snippet.is_file():
                 raise FenceFailure(f"{self.rel(f.line)}: snippet {f.include} does not exist")
-            code, filename, first = snippet.read_text(encoding="utf-8"), str(snippet), 1
-        else:
-            code, filename, first = f.body, str(self.path), f.first_code_line
-        return execute.run(code, self.state.namespace, filename, first)
+            # A snippet is a file the reader can run on its own, so it runs as one: in a
+            # fresh namespace, from fresh Keras state. What it defines is then shared
+            # with the page's later fences.
+            reset_keras_state()
+            namespace = {"__name__": "__main__", "__file__": str(snippet)}
+            result = execute.run(snippet.read_text(encoding="utf-8"), namespace, str(snippet))
+            namespace.pop("__file__")
+            self.state.namespace.update(namespace)
+            return result
+        return execute.run(f.body, self.state.namespace, str(self.path), f.first_code_line)
 
     def rel(self, line: int) -> str:
         return f"{self.path.relative_to(self.config.rootpath)}:{line}"
