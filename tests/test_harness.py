@@ -251,3 +251,29 @@ def test_snippet_runs_on_its_own_with_fresh_keras_names(site):
     result = site({}, snippets={"p/alone.py": relying})
     result.assert_outcomes(passed=1, failed=1, skipped=1)
     result.stdout.fnmatch_lines(["*NameError: name 'before' is not defined"])
+
+
+FIGURE_PAGE = """\
+```python
+import matplotlib.pyplot as plt
+plt.plot([0, 1, 2], [3, 1, 2])
+```
+
+![A line](figures/line.svg)
+"""
+
+
+def test_figure_is_written_by_update_and_checked(site):
+    site({"p.md": FIGURE_PAGE}, "--update-outputs").assert_outcomes(passed=1)
+    svg = site.path / "docs" / "figures" / "line.svg"
+    assert svg.read_bytes().startswith(b"<?xml")
+    site({}).assert_outcomes(passed=1)  # drawn again, byte for byte the same
+    result = site({"p.md": FIGURE_PAGE.replace("[3, 1, 2]", "[3, 1, 3]")})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*docs/p.md:6: docs/figures/line.svg differs from what the run drew*"])
+
+
+def test_plot_without_an_image_on_the_page_fails(site):
+    result = site({"p.md": FIGURE_PAGE.replace("![A line](figures/line.svg)", "No image.")})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*left a matplotlib figure open, but the page shows no*"])

@@ -117,7 +117,7 @@ def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Resul
     output = as_terminal(stream.getvalue())
     if exception is not None:
         last = "".join(traceback.format_exception_only(type(exception), exception))
-        output = (output + "\n" if output else "") + last.rstrip("\n")
+        output = (output + "\n" if output else "") + as_terminal(last)
     return Result(output, seen_warnings, exception, layers)
 
 

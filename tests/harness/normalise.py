@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
-# A Keras progress line: "12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 20ms/step - loss: 0.31"
-_PROGRESS = re.compile(r"^\s*\d+/\d+ [━─=>\.\[\] ]+")
+# A Keras progress line: "12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 20ms/step - loss: 0.31",
+# or with verbose=2: "12/12 - 1s - 20ms/step - loss: 0.31"
+_PROGRESS = re.compile(r"^\s*\d+/\d+ (?:[━─=>\.\[\] ]+|- )")
 _TIME = re.compile(r"\b(ETA: )?\d+(\.\d+)?(s|ms|us|µs)(/(step|sample))?\b")
 
 
@@ -28,6 +29,6 @@ def normalise(text: str) -> str:
         line = _ADDRESS.sub("0x…", line.rstrip())
         if _PROGRESS.match(line):
             line = _TIME.sub("<time>", line)
-            line = re.sub(r"(<time> )+<time>", "<time>", line)
+            line = re.sub(r"<time>(?: (?:- )?<time>)+", "<time>", line)
         lines.append(line)
     return "\n".join(lines).strip("\n")

@@ -21,6 +21,7 @@ KNOWN_OPTIONS = {"raises", "warns", "notest"}
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _INCLUDE = re.compile(r"""^--8<--\s+["'](?P<path>[^"':]+)["']\s*$""")
+_FIGURE = re.compile(r"^\s*!\[[^\]]*\]\((?P<path>[^)\s]+\.svg)\)")
 _TITLE = re.compile(r"""\btitle=(?P<q>["'])(?P<title>.*?)(?P=q)""")
 
 
@@ -51,6 +52,8 @@ class Fence:
 class PythonFence:
     fence: Fence
     output: Fence | None = None  # the ```output block right after it, if any
+    figure: Path | None = None  # the .svg of an ![image](...) right after fence/output
+    figure_line: int | None = None
 
     @property
     def line(self) -> int:
@@ -133,7 +136,9 @@ def scan(path: Path, text: str | None = None) -> Page:
                 between = lines[fence.end_line : nxt.line - 1]
                 if nxt.lang == OUTPUT_LANG and all(not ln.strip() for ln in between):
                     output = nxt
-            page.python.append(PythonFence(fence, output))
+            pf = PythonFence(fence, output)
+            _find_figure(pf, lines)
+            page.python.append(pf)
         elif fence.lang == OUTPUT_LANG:
             if not page.python or page.python[-1].output is not fence:
                 raise PageError(
@@ -141,6 +146,17 @@ def scan(path: Path, text: str | None = None) -> Page:
                     "fence, with only blank lines between them"
                 )
     return page
+
+
+def _find_figure(pf: PythonFence, lines: list[str]) -> None:
+    """An SVG image shown right after a fence (or its output) is that fence's plot."""
+    n = (pf.output or pf.fence).end_line  # 1-based line of the closing ```, index of next
+    while n < len(lines) and not lines[n].strip():
+        n += 1
+    m = _FIGURE.match(lines[n]) if n < len(lines) else None
+    if m:
+        pf.figure = (pf.fence.path.parent / m.group("path")).resolve()
+        pf.figure_line = n + 1
 
 
 def _check_python_fence(fence: Fence) -> None:

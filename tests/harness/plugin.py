@@ -103,13 +103,23 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def reset_keras_state():
-    """What every page starts from: fresh names, fixed seeds."""
+    """What every page starts from: fresh names, fixed seeds.
+
+    TensorFlow's op determinism is deliberately left off: it swaps in other kernels,
+    which changes some error messages from what a reader sees. On the CPU, fixed seeds
+    already make runs repeat exactly: `pytest --update-outputs` twice leaves no diff.
+    """
     import keras
-    import tensorflow as tf
 
     keras.utils.clear_session(free_memory=False)  # names reset; a full gc per page costs 0.2 s
     keras.utils.set_random_seed(SEED)
-    tf.config.experimental.enable_op_determinism()
+    # TensorFlow counts retracings per function across the whole process and warns
+    # after five; a fresh process, as a reader runs a page, starts from zero.
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function
+
+    polymorphic_function._frequent_tracing_detector_manager = (
+        polymorphic_function._FrequentTracingDetectorManager()
+    )
 
 
 @dataclass
@@ -234,6 +244,36 @@ class FenceItem(pytest.Item):
             raise FenceFailure(f"{where}: the fence is marked warns but warned nothing")
         self.check_shapes(result, code_file, f.first_code_line if not f.include else 1)
         self.check_output(result.output)
+        self.check_figure()
+
+    def check_figure(self):
+        pf, where = self.fence, self.page.rel(self.fence.line)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        numbers = pyplot.get_fignums() if pyplot else []
+        if pf.figure is None:
+            if numbers:
+                pyplot.close("all")
+                raise FenceFailure(
+                    f"{where}: the fence left a matplotlib figure open, but the page shows no "
+                    "![...](figures/<name>.svg) image right after it"
+                )
+            return
+        image = self.page.rel(pf.figure_line)
+        if len(numbers) != 1:
+            raise FenceFailure(f"{image}: the image needs exactly one figure from the fence above, found {len(numbers)}")
+        svg = render_svg(pyplot.figure(numbers[0]))
+        pyplot.close("all")
+        if pf.figure.is_file() and pf.figure.read_bytes() == svg:
+            return
+        if self.config.getoption("update_outputs"):
+            pf.figure.parent.mkdir(parents=True, exist_ok=True)
+            pf.figure.write_bytes(svg)
+            return
+        state = "differs from what the run drew" if pf.figure.is_file() else "does not exist"
+        raise FenceFailure(
+            f"{image}: {pf.figure.relative_to(self.config.rootpath)} {state}; "
+            "run pytest --update-outputs and look at the new image"
+        )
 
     def check_output(self, actual: str):
         block = self.fence.output
@@ -305,6 +345,18 @@ class FenceItem(pytest.Item):
         if isinstance(excinfo.value, (FenceFailure, PageError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
+
+
+def render_svg(figure) -> bytes:
+    """The figure as SVG, byte for byte the same on every run of the same code."""
+    import io
+
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "keras-sequential-verified", "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
 
 
 def record_edit(config, path: Path, first: int, last: int, new_lines: list[str]):
