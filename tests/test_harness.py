@@ -277,3 +277,17 @@ def test_plot_without_an_image_on_the_page_fails(site):
     result = site({"p.md": FIGURE_PAGE.replace("![A line](figures/line.svg)", "No image.")})
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*left a matplotlib figure open, but the page shows no*"])
+
+
+def test_warnings_follow_python_defaults_as_a_reader_sees_them(site):
+    # Deprecations inside libraries are hidden from a script's user, those in the
+    # page's own code are not; a repeated warning shows once.
+    library = "```python\nimport warnings\nwarnings.warn('old', DeprecationWarning, stacklevel=2)\n```\n"
+    site({"p.md": library}).assert_outcomes(passed=1)
+    own = "```python\nimport warnings\nwarnings.warn('old', DeprecationWarning)\n```\n"
+    site({"p.md": own}).assert_outcomes(failed=1)
+    twice = (
+        "```{.python warns}\nimport warnings\nfor _ in range(2):\n    warnings.warn('again')\n```\n\n"
+        "```output\nUserWarning: again\n```\n"
+    )
+    site({"p.md": twice}).assert_outcomes(passed=1)

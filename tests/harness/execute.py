@@ -81,6 +81,19 @@ def _track_layers(filename: str, found: list):
         Layer.__init__ = original
 
 
+def _python_default_filters() -> None:
+    """The warnings a reader sees running the page as a script: Python's defaults.
+
+    Each warning shows once per code location (within one fence); deprecations show
+    only when the page's own code triggers them, not from inside libraries.
+    """
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+
+
 def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Result:
     """Execute ``code`` as if it started at ``first_line`` of ``filename``.
 
@@ -105,7 +118,7 @@ def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Resul
         with warnings.catch_warnings(), contextlib.redirect_stdout(
             stream
         ), contextlib.redirect_stderr(stream), _track_layers(filename, layers):
-            warnings.simplefilter("always")
+            _python_default_filters()
             warnings.showwarning = show
             try:
                 exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
