@@ -291,3 +291,23 @@ def test_warnings_follow_python_defaults_as_a_reader_sees_them(site):
         "```output\nUserWarning: again\n```\n"
     )
     site({"p.md": twice}).assert_outcomes(passed=1)
+
+
+def test_census_sees_python_blocks_the_scanner_would_miss(tmp_path):
+    from tests.harness.census import markdown_renderer, rendered_python_blocks
+    from tests.harness.pages import scan
+
+    renderer = markdown_renderer(REPO / "mkdocs.yml")
+    tab = '=== "Tab"\n\n    ```python\n    x = 1\n    ```\n'
+    quoted = "> ```python\n> x = 1\n> ```\n"
+    for text, scanned in [(tab, 1), (quoted, 0), ("```Python\nx = 1\n```\n", 1), ("```py3\nx = 1\n```\n", 1)]:
+        page = tmp_path / "p.md"
+        page.write_text(text)
+        assert rendered_python_blocks(renderer, text) == 1, text
+        assert len(scan(page).python) == scanned, text
+
+
+def test_console_sessions_are_refused(site):
+    result = site({"p.md": "```pycon\n>>> 1 + 1\n2\n```\n"})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*a pycon block is Python the tests cannot check*"])

@@ -3,41 +3,30 @@ and MkDocs builds the site strictly and offline."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import markdown
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.harness.pages import PYTHON_LANGS, scan
+from tests.harness.census import markdown_renderer, rendered_python_blocks
+from tests.harness.pages import scan
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = sorted((REPO / "docs").rglob("*.md"))
-_PY_BLOCK = re.compile(r'<div class="language-(?:%s) highlight"' % "|".join(PYTHON_LANGS))
 
 
 @pytest.fixture(scope="module")
-def site_config():
-    return load_config(str(REPO / "mkdocs.yml"))
+def renderer():
+    return markdown_renderer(REPO / "mkdocs.yml")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
-def test_census_every_python_block_a_reader_sees_is_run(page, site_config, monkeypatch):
-    """Render the page as the site does and count its Python blocks.
-
-    Each one must be a fence the harness runs, or one marked notest with a reason
-    shown to the reader. A fence the scanner missed (a new nesting, an odd info
-    string) makes the counts differ.
-    """
+def test_census_every_python_block_a_reader_sees_is_run(page, renderer, monkeypatch):
+    """Each Python block the site shows must be a fence the harness runs, or one
+    marked notest with a reason shown to the reader."""
     monkeypatch.chdir(REPO)  # snippet paths are relative to the repository
-    md = markdown.Markdown(
-        extensions=site_config["markdown_extensions"],
-        extension_configs=site_config["mdx_configs"],
-    )
-    html = md.convert(page.read_text(encoding="utf-8"))
-    rendered = len(_PY_BLOCK.findall(html))
+    rendered = rendered_python_blocks(renderer, page.read_text(encoding="utf-8"))
     found = scan(page).python
     assert rendered == len(found), (
         f"{page.relative_to(REPO)}: the site shows {rendered} Python code blocks, "

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
-PYTHON_LANGS = {"python", "py", "python3"}
+# Every name under which Pygments highlights Python; the census counts all of them.
+PYTHON_LANGS = {"python", "py", "python3", "py3", "pyi"}
+# Python the reader would see but that is not a script: refused, since nothing checks it.
+UNCHECKED_PYTHON = {"pycon", "ipython", "ipython3", "ipython2", "python2", "py2"}
 OUTPUT_LANG = "output"
 KNOWN_OPTIONS = {"raises", "warns", "notest"}
 
@@ -128,6 +131,11 @@ def scan(path: Path, text: str | None = None) -> Page:
         i = j + 1
 
     for k, fence in enumerate(page.fences):
+        if fence.lang in UNCHECKED_PYTHON:
+            raise PageError(
+                f"{path}:{fence.line}: a {fence.lang} block is Python the tests cannot check; "
+                "write it as a python fence, with its output in an ```output block"
+            )
         if fence.lang in PYTHON_LANGS:
             _check_python_fence(fence)
             output = None
