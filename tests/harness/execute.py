@@ -122,7 +122,7 @@ def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Resul
             warnings.showwarning = show
             try:
                 exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
-            except Exception as exc:  # noqa: BLE001 - the page may raise on purpose
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - the page may raise on purpose
                 exception = exc
                 sys.stdout.flush()
     finally:
