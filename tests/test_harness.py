@@ -311,3 +311,9 @@ def test_console_sessions_are_refused(site):
     result = site({"p.md": "```pycon\n>>> 1 + 1\n2\n```\n"})
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*a pycon block is Python the tests cannot check*"])
+
+
+def test_files_a_page_writes_never_land_in_the_project(site):
+    page = "```python\nimport os\nopen('model.keras', 'w').write('x')\nprint(os.path.exists('model.keras'))\n```\n\n```output\nTrue\n```\n"
+    site({"p.md": page}).assert_outcomes(passed=1)
+    assert not list(site.path.rglob("model.keras"))
