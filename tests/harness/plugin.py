@@ -10,8 +10,12 @@ The contract (see README, "How the checks work"):
   that layer's output shape;
 * a warning or an exception fails the fence unless the fence is marked
   ``{.python warns}`` or ``{.python raises}`` (and then it must happen);
-* ``pytest --update-outputs`` rewrites output blocks and shape comments from the
-  real run instead of failing on them.
+* a figure a fence leaves open must be the ``![...](figures/x.svg)`` image right after
+  it, byte for byte;
+* a ``--8<--`` snippet runs as the standalone file it is (fresh namespace and Keras
+  state), then shares what it defined with the page;
+* ``pytest --update-outputs`` rewrites output blocks, shape comments and figures from
+  the real run instead of failing on them.
 """
 
 from __future__ import annotations
