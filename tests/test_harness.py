@@ -226,10 +226,15 @@ def test_timings_and_addresses_are_masked(site):
 def test_notest_needs_a_reason_shown_to_the_reader(site):
     result = site({"p.md": "```{.python notest}\nimport this\n```\n"})
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*a fence marked notest must say why*"])
+    result.stdout.fnmatch_lines(["*a fence marked notest must tell the reader it is not run*"])
+    vague = '```{.python notest title="model.py"}\nimport this\n```\n'
+    site({"p.md": vague}).assert_outcomes(errors=1)
     ok = '```{.python notest title="Not run here: needs the network"}\nimport urllib\n```\n'
     result = site({"p.md": ok})
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result = site({"p.md": ok + "\n```output\n42\n```\n"})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*a fence marked notest cannot show an output block*"])
 
 
 def test_network_is_refused(site):
@@ -293,18 +298,43 @@ def test_warnings_follow_python_defaults_as_a_reader_sees_them(site):
     site({"p.md": twice}).assert_outcomes(passed=1)
 
 
-def test_census_sees_python_blocks_the_scanner_would_miss(tmp_path):
-    from tests.harness.census import markdown_renderer, rendered_python_blocks
+def census_mismatch(tmp_path, text):
+    """Whether the rendered page and the harness disagree on the Python it holds."""
+    from tests.harness.census import comparable, markdown_renderer, rendered_python_code
     from tests.harness.pages import scan
 
-    renderer = markdown_renderer(REPO / "mkdocs.yml")
-    tab = '=== "Tab"\n\n    ```python\n    x = 1\n    ```\n'
-    quoted = "> ```python\n> x = 1\n> ```\n"
-    for text, scanned in [(tab, 1), (quoted, 0), ("```Python\nx = 1\n```\n", 1), ("```py3\nx = 1\n```\n", 1)]:
-        page = tmp_path / "p.md"
-        page.write_text(text)
-        assert rendered_python_blocks(renderer, text) == 1, text
-        assert len(scan(page).python) == scanned, text
+    page = tmp_path / "p.md"
+    page.write_text(text)
+    shown = rendered_python_code(markdown_renderer(REPO / "mkdocs.yml"), text)
+    return shown != [comparable(f.fence.code(REPO)) for f in scan(page).python]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> ```python\n> x = 1\n> ```\n",  # in a blockquote: shown, not run
+        "<!--\n```python\nx = 1\n```\n-->\n",  # in a comment: run, not shown
+        "```python\nx = 1  # --8<-- [start:a]\ny = 2\n```\n",  # a line the renderer drops
+        "```python raises\nx = 1\n```\n",  # not a fence to the renderer
+    ],
+)
+def test_census_catches_python_shown_and_run_differently(tmp_path, text):
+    assert census_mismatch(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=== "Tab"\n\n    ```python\n    x = 1\n    ```\n',
+        '!!! note\n    === "Tab"\n\n        ```python\n        x = 1\n        ```\n',
+        "```Python\nx = 1 < 2\n```\n",
+        '```{.py3 title="t" hl_lines="1"}\nx = 1\n```\n',
+        "~~~python\nx = 1\n~~~\n",
+        "```python\nx = 1\n````\ny = 2\n```\n",  # only ``` closes ```, as in superfences
+    ],
+)
+def test_census_agrees_where_fences_are_run(tmp_path, text):
+    assert not census_mismatch(tmp_path, text)
 
 
 def test_console_sessions_are_refused(site):
@@ -317,3 +347,39 @@ def test_files_a_page_writes_never_land_in_the_project(site):
     page = "```python\nimport os\nopen('model.keras', 'w').write('x')\nprint(os.path.exists('model.keras'))\n```\n\n```output\nTrue\n```\n"
     site({"p.md": page}).assert_outcomes(passed=1)
     assert not list(site.path.rglob("model.keras"))
+
+
+def test_unlabelled_blocks_are_refused(site):
+    result = site({"p.md": "```\nprint(1 + 1)\n```\n"})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*say which language this block is*"])
+
+
+@pytest.mark.parametrize("comment", ["# -> (None, 5)", "# output (None, 5)", "# (None, 5) after dense"])
+def test_shape_comments_in_other_forms_fail_instead_of_going_unchecked(site, comment):
+    page = f"```python\nimport keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])  {comment}\n```\n"
+    result = site({"p.md": page})
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*a shape in a comment is only checked when written alone*"])
+
+
+def test_only_addresses_are_masked_not_other_hex_numbers(site):
+    page = "```python\nprint(hex(0xBEEF))\n```\n\n```output\n0xdead\n```\n"
+    site({"p.md": page}).assert_outcomes(failed=1)
+
+
+def test_every_way_to_reach_the_network_is_refused(site):
+    page = (
+        "```python\nimport socket\n"
+        "for attempt in (lambda: socket.socket().connect_ex(('192.0.2.1', 80)),\n"
+        "                lambda: socket.gethostbyname('example.com')):\n"
+        "    try:\n        attempt()\n    except OSError as error:\n        print(type(error).__name__)\n```\n\n"
+        "```output\nNetworkRefused\nNetworkRefused\n```\n"
+    )
+    site({"p.md": page}).assert_outcomes(passed=1)
+
+
+def test_pages_in_folders_pytest_usually_skips_are_collected(site):
+    (site.path / "docs" / "build").mkdir()
+    result = site({"build/p.md": "```python\nassert False, 'collected'\n```\n"})
+    result.assert_outcomes(failed=1)

@@ -5,7 +5,8 @@ it with what a run prints, both sides go through :func:`normalise`, which masks
 only what cannot repeat from one run to the next:
 
 1. trailing spaces at line ends, and blank lines at the start and end;
-2. memory addresses (``0x7f3a...``), which change every run;
+2. memory addresses in object representations (``<... at 0x7f3a...>``), which change
+   every run (other hexadecimal numbers are compared);
 3. step and epoch times in Keras progress lines (``1s 20ms/step``, ``ETA: 3s``),
    which depend on the machine's load.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
+_ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+\b")
 # A Keras progress line: "12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 20ms/step - loss: 0.31",
 # or with verbose=2: "12/12 - 1s - 20ms/step - loss: 0.31"
 _PROGRESS = re.compile(r"^\s*\d+/\d+ (?:[━─=>\.\[\] ]+|- )")

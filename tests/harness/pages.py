@@ -3,7 +3,7 @@
 A fence may be indented (inside an admonition or a content tab); the default
 CommonMark parser of pytest-markdown-docs would read such a fence as an indented
 code block and never run it, so we scan lines ourselves. The census test
-(tests/test_census.py) renders every page with the site's real Markdown
+(tests/test_site.py) renders every page with the site's real Markdown
 configuration and checks that this scanner found every Python block the reader sees.
 """
 
@@ -18,7 +18,7 @@ from pytest_markdown_docs.plugin import parse_superfences_block_info
 # Every name under which Pygments highlights Python; the census counts all of them.
 PYTHON_LANGS = {"python", "py", "python3", "py3", "pyi"}
 # Python the reader would see but that is not a script: refused, since nothing checks it.
-UNCHECKED_PYTHON = {"pycon", "ipython", "ipython3", "ipython2", "python2", "py2"}
+UNCHECKED_PYTHON = {"pycon", "ipython", "ipython3", "ipython2", "python2", "py2", "sage"}
 OUTPUT_LANG = "output"
 KNOWN_OPTIONS = {"raises", "warns", "notest"}
 
@@ -49,6 +49,12 @@ class Fence:
     @property
     def first_code_line(self) -> int:
         return self.line + 1
+
+    def code(self, root: Path) -> str:
+        """The code this fence runs: its body, or the snippet file it includes."""
+        if self.include:
+            return (root / self.include).read_text(encoding="utf-8")
+        return self.body
 
 
 @dataclass
@@ -102,9 +108,8 @@ def scan(path: Path, text: str | None = None) -> Page:
             i += 1
             continue
         indent, marker, info = m.group("indent"), m.group("fence"), m.group("info")
-        close = re.compile(
-            rf"^{re.escape(indent)}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$"
-        )
+        # As in superfences, only the same marker closes a fence (not a longer one).
+        close = re.compile(rf"^{re.escape(indent)}{re.escape(marker)}[ \t]*$")
         j = i + 1
         while j < len(lines) and not close.match(lines[j]):
             j += 1
@@ -131,6 +136,11 @@ def scan(path: Path, text: str | None = None) -> Page:
         i = j + 1
 
     for k, fence in enumerate(page.fences):
+        if not fence.lang:
+            raise PageError(
+                f"{path}:{fence.line}: say which language this block is (python, output, "
+                "bash, text, ...): an unlabelled block could be Python that nothing runs"
+            )
         if fence.lang in UNCHECKED_PYTHON:
             raise PageError(
                 f"{path}:{fence.line}: a {fence.lang} block is Python the tests cannot check; "
@@ -144,6 +154,11 @@ def scan(path: Path, text: str | None = None) -> Page:
                 between = lines[fence.end_line : nxt.line - 1]
                 if nxt.lang == OUTPUT_LANG and all(not ln.strip() for ln in between):
                     output = nxt
+            if output is not None and "notest" in fence.options:
+                raise PageError(
+                    f"{path}:{output.line}: a fence marked notest cannot show an output "
+                    "block: nothing would check it"
+                )
             pf = PythonFence(fence, output)
             _find_figure(pf, lines)
             page.python.append(pf)
@@ -174,10 +189,10 @@ def _check_python_fence(fence: Fence) -> None:
             f"{fence.path}:{fence.line}: unknown fence option(s) {sorted(unknown)}; "
             f"known: {sorted(KNOWN_OPTIONS)}"
         )
-    if "notest" in fence.options and not fence.title:
+    if "notest" in fence.options and not (fence.title or "").startswith("Not run"):
         raise PageError(
-            f"{fence.path}:{fence.line}: a fence marked notest must say why it is not "
-            'run, shown to the reader: {.python notest title="Not run here: ..."}'
+            f"{fence.path}:{fence.line}: a fence marked notest must tell the reader it is "
+            'not run, and why: {.python notest title="Not run here: ..."}'
         )
     stripped = [ln for ln in fence.body.split("\n") if ln.strip()]
     includes = [ln for ln in stripped if ln.strip().startswith("--8<--")]

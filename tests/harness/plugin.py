@@ -42,6 +42,9 @@ _EDITS = pytest.StashKey[dict]()
 _SHAPE_COMMENT = re.compile(
     r"#\s*(?P<shape>\((?:None|\d+)(?:,\s*(?:None|\d+))*,?\))\s*$"
 )
+# Something that looks like a shape in a comment; if it is not a _SHAPE_COMMENT it would
+# silently go unchecked, so it is an error.
+_SHAPE_LIKE = re.compile(r"#.*\(\s*None\s*,")
 
 
 def pytest_addoption(parser):
@@ -80,23 +83,46 @@ def _refuse_network():
     import socket
 
     local = {"localhost", "127.0.0.1", "::1", "", None}
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+    real = {
+        name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")
+    }
+    real_lookups = {
+        name: getattr(socket, name) for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
+    }
 
     def check(host):
         if host not in local:
             raise NetworkRefused(f"the docs tests run offline, but the code tried to reach {host!r}")
 
-    def connect(self, address):
-        if self.family != getattr(socket, "AF_UNIX", None):
-            check(address[0])
-        return real_connect(self, address)
+    def guard_socket(name):
+        def method(self, *args):
+            address = args[-1]
+            if self.family != getattr(socket, "AF_UNIX", None) and isinstance(address, tuple):
+                check(address[0])
+            return real[name](self, *args)
 
-    def getaddrinfo(host, *args, **kwargs):
-        check(host)
-        return real_getaddrinfo(host, *args, **kwargs)
+        return method
 
-    socket.socket.connect = connect
-    socket.getaddrinfo = getaddrinfo
+    def guard_lookup(name):
+        def lookup(host, *args, **kwargs):
+            check(host)
+            return real_lookups[name](host, *args, **kwargs)
+
+        return lookup
+
+    for name in real:
+        setattr(socket.socket, name, guard_socket(name))
+    for name in real_lookups:
+        setattr(socket, name, guard_lookup(name))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_ignore_collect(collection_path: Path, config):
+    """Every page is collected, even under a folder pytest skips by default (build/, venv/)."""
+    docs = Path(config.rootpath) / "docs"
+    if collection_path == docs or docs in collection_path.parents:
+        return False if not collection_path.name.startswith(".") else None
+    return None
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -308,14 +334,20 @@ class FenceItem(pytest.Item):
     def check_shapes(self, result: execute.Result, code_file: Path, first_line: int):
         lines = code_file.read_text(encoding="utf-8").split("\n")
         name = code_file.relative_to(self.config.rootpath)
-        code_lines = range(first_line, first_line + len(self.code_text().split("\n")))
+        code_lines = range(first_line, first_line + len(self.fence.fence.code(Path(self.config.rootpath)).split("\n")))
         by_line: dict[int, list] = {}
         for layer, line in result.layers:
             by_line.setdefault(line, []).append(layer)
         problems = []
         for n in code_lines:
-            m = _SHAPE_COMMENT.search(lines[n - 1]) if n - 1 < len(lines) else None
+            line = lines[n - 1] if n - 1 < len(lines) else ""
+            m = _SHAPE_COMMENT.search(line)
             if not m:
+                if _SHAPE_LIKE.search(line):
+                    problems.append(
+                        f"{name}:{n}: a shape in a comment is only checked when written alone "
+                        "at the end of the line, as # (None, 30, 30, 16)"
+                    )
                 continue
             layers = by_line.get(n)
             if not layers:
@@ -339,11 +371,6 @@ class FenceItem(pytest.Item):
         if problems:
             raise FenceFailure(f"{self.page.rel(self.fence.line)}: " + "\n".join(problems))
 
-    def code_text(self) -> str:
-        f = self.fence.fence
-        if f.include:
-            return (Path(self.config.rootpath) / f.include).read_text(encoding="utf-8")
-        return f.body
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, (FenceFailure, PageError)):
