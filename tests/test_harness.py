@@ -383,3 +383,14 @@ def test_pages_in_folders_pytest_usually_skips_are_collected(site):
     (site.path / "docs" / "build").mkdir()
     result = site({"build/p.md": "```python\nassert False, 'collected'\n```\n"})
     result.assert_outcomes(failed=1)
+
+
+def test_output_that_bypasses_sys_stdout_is_captured_in_order(site):
+    page = (
+        "```python\nimport os, sys\nimport tensorflow as tf\n"
+        "print('one')\nos.write(1, b'two\\n')\nprint('three', file=sys.__stdout__)\n"
+        "tf.print('four')\nos.system('echo five')\n```\n\n"
+        "```output\none\ntwo\nthree\nfour\nfive\n```\n"
+    )
+    site({"p.md": page}).assert_outcomes(passed=1)
+    site({"p.md": page.replace("five\n```\n", "```\n")}).assert_outcomes(failed=1)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
 import sys
+import tempfile
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -94,6 +96,40 @@ def _python_default_filters() -> None:
     warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
 
 
+@contextlib.contextmanager
+def _terminal():
+    """Collect everything the process writes while the fence runs, as a terminal would.
+
+    File descriptors 1 and 2 point at one temporary file, so output that bypasses
+    sys.stdout (tf.print, os.write, a subprocess, sys.__stdout__) is caught too, and
+    sys.stdout and sys.stderr write straight through to it, keeping the order.
+    """
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        if stream is not None:
+            stream.flush()
+    with tempfile.TemporaryFile() as file:
+        saved = [os.dup(1), os.dup(2)]
+        os.dup2(file.fileno(), 1)
+        os.dup2(file.fileno(), 2)
+        text = io.TextIOWrapper(
+            io.FileIO(file.fileno(), "w", closefd=False), encoding="utf-8", write_through=True
+        )
+        chunks: list[str] = []
+        try:
+            with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
+                yield text, chunks
+        finally:
+            for stream in (sys.__stdout__, sys.__stderr__):
+                if stream is not None:
+                    stream.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            file.seek(0)
+            chunks.append(file.read().decode("utf-8", errors="replace"))
+
+
 def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Result:
     """Execute ``code`` as if it started at ``first_line`` of ``filename``.
 
@@ -101,33 +137,30 @@ def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Resul
     happen; an exception ends the output with the line Python would print last.
     """
     padded = "\n" * (first_line - 1) + code
-    stream = io.StringIO()
     seen_warnings: list[str] = []
     layers: list = []
     exception = None
-
-    def show(message, category, _filename, _lineno, file=None, line=None):
-        text = f"{category.__name__}: {message}"
-        seen_warnings.append(text)
-        stream.write(text + "\n")
-
-    handler = _LogToStream(stream, seen_warnings)
     root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(
-            stream
-        ), contextlib.redirect_stderr(stream), _track_layers(filename, layers):
-            _python_default_filters()
-            warnings.showwarning = show
-            try:
-                exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - the page may raise on purpose
-                exception = exc
-                sys.stdout.flush()
-    finally:
-        root.removeHandler(handler)
-    output = as_terminal(stream.getvalue())
+    with _terminal() as (stream, captured):
+
+        def show(message, category, _filename, _lineno, file=None, line=None):
+            text = f"{category.__name__}: {message}"
+            seen_warnings.append(text)
+            stream.write(text + "\n")
+
+        handler = _LogToStream(stream, seen_warnings)
+        root.addHandler(handler)
+        try:
+            with warnings.catch_warnings(), _track_layers(filename, layers):
+                _python_default_filters()
+                warnings.showwarning = show
+                try:
+                    exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - pages may raise on purpose
+                    exception = exc
+        finally:
+            root.removeHandler(handler)
+    output = as_terminal(captured[0])
     if exception is not None:
         last = "".join(traceback.format_exception_only(type(exception), exception))
         output = (output + "\n" if output else "") + as_terminal(last)

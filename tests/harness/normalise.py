@@ -11,6 +11,9 @@ only what cannot repeat from one run to the next:
    which depend on the machine's load.
 
 Everything else, every digit of a loss, a shape or a parameter count, must match.
+(What never reaches the comparison: TensorFlow's native INFO and WARNING log lines, off
+through TF_CPP_MIN_LOG_LEVEL=2 in plugin.py, since they carry timestamps and thread ids
+and can arrive from background threads at any moment.)
 """
 
 from __future__ import annotations

@@ -69,9 +69,12 @@ def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
     config.stash[_EDITS] = {}
     _refuse_network()
-    # Import once per process, so that import-time messages never land in a page.
+    # Import once per process, and let TensorFlow look for devices, so that the messages
+    # it prints the first time (such as a failed CUDA probe) never land in a page.
     import keras  # noqa: F401
-    import tensorflow  # noqa: F401
+    import tensorflow
+
+    tensorflow.config.list_physical_devices()
 
 
 class NetworkRefused(OSError):
