@@ -292,10 +292,12 @@ def test_warnings_follow_python_defaults_as_a_reader_sees_them(site):
     own = "```python\nimport warnings\nwarnings.warn('old', DeprecationWarning)\n```\n"
     site({"p.md": own}).assert_outcomes(failed=1)
     twice = (
-        "```{.python warns}\nimport warnings\nfor _ in range(2):\n    warnings.warn('again')\n```\n\n"
+        "```{.python warns}\nimport warnings\ndef warn():\n    warnings.warn('again')\nfor _ in range(2):\n    warn()\n```\n\n"
         "```output\nUserWarning: again\n```\n"
     )
     site({"p.md": twice}).assert_outcomes(passed=1)
+    # ... and once per page: a later fence hitting the same line shows nothing.
+    site({"p.md": twice + "\n```python\nwarn()\n```\n"}).assert_outcomes(passed=2)
 
 
 def census_mismatch(tmp_path, text):
@@ -355,7 +357,9 @@ def test_unlabelled_blocks_are_refused(site):
     result.stdout.fnmatch_lines(["*say which language this block is*"])
 
 
-@pytest.mark.parametrize("comment", ["# -> (None, 5)", "# output (None, 5)", "# (None, 5) after dense"])
+@pytest.mark.parametrize(
+    "comment", ["# -> (None, 5)", "# output (None, 5)", "# (None, 5) after dense", "# [None, 5]", "# (batch, 5)"]
+)
 def test_shape_comments_in_other_forms_fail_instead_of_going_unchecked(site, comment):
     page = f"```python\nimport keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])  {comment}\n```\n"
     result = site({"p.md": page})
@@ -394,3 +398,24 @@ def test_output_that_bypasses_sys_stdout_is_captured_in_order(site):
     )
     site({"p.md": page}).assert_outcomes(passed=1)
     site({"p.md": page.replace("five\n```\n", "```\n")}).assert_outcomes(failed=1)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("```python-console\n>>> 1\n```\n", "Python the tests cannot check"),
+        ("```numpy\nx = 1\n```\n", "Python the tests cannot check"),
+        ("```python\nprint(1)\n```\n\n```text\n1\n```\n", "must be an ```output block"),
+        ("```python\nx = 1  # \u202e\n```\n", "bidirectional control character"),
+    ],
+)
+def test_python_that_cannot_be_checked_is_refused(site, text, message):
+    result = site({"p.md": text})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])
+
+
+def test_a_fence_in_front_matter_is_neither_run_nor_shown(site):
+    page = "---\nx: |\n  ```python\n  raise SystemExit\n  ```\n---\n# Page\n"
+    result = site({"p.md": page})
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED

@@ -1,11 +1,11 @@
-"""Find the Python code a reader sees, by rendering a page exactly as the site does.
+"""Find the code and output a reader sees, in the HTML the site really serves.
 
-This is deliberately independent of the fence scanner in pages.py. The census test
-(tests/test_site.py) requires the two to agree block by block, in order and in
-content: a Python block the reader sees but the harness does not run (a nesting the
-scanner does not know, an odd info string), a fence the harness runs but the reader
-never sees (inside an HTML comment), or a line the renderer drops (a snippet section
-marker) all make it fail.
+This is deliberately independent of the fence scanner in pages.py. The census tests
+(tests/test_site.py) build the site with MkDocs, so hooks, plugins and front matter
+all apply, and require the built pages to agree with the harness block by block, in
+order and in content: a Python block the reader sees but the harness does not run, a
+fence the harness runs that the reader never sees, or an output block that differs
+from the page source all make them fail.
 """
 
 from __future__ import annotations
@@ -19,20 +19,13 @@ from mkdocs.config import load_config
 
 from .pages import PYTHON_LANGS, UNCHECKED_PYTHON
 
-_LANGS = "|".join(sorted(PYTHON_LANGS | UNCHECKED_PYTHON))
-_BLOCK = re.compile(rf'<div class="language-(?:{_LANGS}) highlight">', re.IGNORECASE)
+_DIV = re.compile(r'<div class="(?P<classes>[^"]*)"[^>]*>')
 _CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
 _LINENOS = re.compile(r'<span class="linenos"[^>]*>.*?</span>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-
-def markdown_renderer(mkdocs_yml: Path) -> markdown.Markdown:
-    """A Markdown converter with exactly the site's extensions and their settings."""
-    config = load_config(str(mkdocs_yml))
-    return markdown.Markdown(
-        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-    )
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.DOTALL)
+_HIDDEN = re.compile(r"<[a-zA-Z][^>]*\s(?:hidden(?:[\s>=])|style=\"[^\"]*display:\s*none)", re.IGNORECASE)
 
 
 def comparable(code: str) -> str:
@@ -40,14 +33,41 @@ def comparable(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.split("\n")).strip("\n")
 
 
+def content(page_html: str) -> str:
+    """The article a reader reads, without HTML comments (the browser hides those)."""
+    article = _ARTICLE.search(page_html)
+    return _COMMENT.sub("", article.group(1) if article else page_html)
+
+
+def code_blocks(page_html: str) -> tuple[list[str], list[str]]:
+    """The Python blocks and the output blocks of a page, in page order."""
+    python, output = [], []
+    text = content(page_html)
+    for div in _DIV.finditer(text):
+        classes = div.group("classes").lower().split()
+        lang = next((c[len("language-") :] for c in classes if c.startswith("language-")), None)
+        if "highlight" not in classes or lang is None:
+            continue
+        if lang in PYTHON_LANGS | UNCHECKED_PYTHON or lang == "output":
+            code = _CODE.search(text, div.end())
+            block = comparable(html.unescape(_TAG.sub("", _LINENOS.sub("", code.group(1)))))
+            (output if lang == "output" else python).append(block)
+    return python, output
+
+
+def hidden_elements(page_html: str) -> list[str]:
+    """Elements the page hides from readers: code could run there unseen."""
+    return _HIDDEN.findall(content(page_html))
+
+
+def markdown_renderer(mkdocs_yml: Path) -> markdown.Markdown:
+    """A Markdown converter with the site's extensions, for testing the census itself."""
+    config = load_config(str(mkdocs_yml))
+    return markdown.Markdown(
+        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
+    )
+
+
 def rendered_python_code(renderer: markdown.Markdown, text: str) -> list[str]:
-    """The text of every Python code block on the rendered page, in page order."""
     renderer.reset()
-    # Superfences renders fences before HTML comments are seen, so a fence inside
-    # <!-- --> reaches the HTML, where the browser hides it: it does not count as shown.
-    page = _COMMENT.sub("", renderer.convert(text))
-    blocks = []
-    for start in _BLOCK.finditer(page):
-        code = _CODE.search(page, start.end())
-        blocks.append(comparable(html.unescape(_TAG.sub("", _LINENOS.sub("", code.group(1))))))
-    return blocks
+    return code_blocks(renderer.convert(text))[0]

@@ -130,12 +130,17 @@ def _terminal():
             chunks.append(file.read().decode("utf-8", errors="replace"))
 
 
-def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Result:
+def run(
+    code: str, namespace: dict, filename: str, first_line: int = 1, shown: set | None = None
+) -> Result:
     """Execute ``code`` as if it started at ``first_line`` of ``filename``.
 
     stdout, stderr, warnings and log records go to one stream in the order they
     happen; an exception ends the output with the line Python would print last.
+    ``shown`` holds the warnings this page has shown already: as in a script, a
+    warning shows once per code location, not once per fence.
     """
+    shown = set() if shown is None else shown
     padded = "\n" * (first_line - 1) + code
     seen_warnings: list[str] = []
     layers: list = []
@@ -143,8 +148,11 @@ def run(code: str, namespace: dict, filename: str, first_line: int = 1) -> Resul
     root = logging.getLogger()
     with _terminal() as (stream, captured):
 
-        def show(message, category, _filename, _lineno, file=None, line=None):
+        def show(message, category, source, lineno, file=None, line=None):
             text = f"{category.__name__}: {message}"
+            if (text, source, lineno) in shown:
+                return
+            shown.add((text, source, lineno))
             seen_warnings.append(text)
             stream.write(text + "\n")
 

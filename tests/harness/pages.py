@@ -15,10 +15,33 @@ from pathlib import Path
 
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
-# Every name under which Pygments highlights Python; the census counts all of them.
+# The names of fences the harness runs.
 PYTHON_LANGS = {"python", "py", "python3", "py3", "pyi"}
-# Python the reader would see but that is not a script: refused, since nothing checks it.
-UNCHECKED_PYTHON = {"pycon", "ipython", "ipython3", "ipython2", "python2", "py2", "sage"}
+
+
+def _python_family() -> set[str]:
+    """Every other name under which Pygments highlights code as some kind of Python."""
+    from pygments.lexers import find_lexer_class_by_name, get_all_lexers
+
+    names = set()
+    for _name, aliases, *_ in get_all_lexers():
+        try:
+            lexer = find_lexer_class_by_name(aliases[0]) if aliases else None
+        except Exception:  # noqa: BLE001 - a broken third-party lexer is not ours to judge
+            continue
+        if lexer and re.search(r"python|cython|numpy|mojo", lexer.__name__, re.IGNORECASE):
+            names.update(alias.lower() for alias in aliases)
+    return names
+
+
+# Python the reader would see but that is not a script the harness can run (console
+# sessions, tracebacks, Cython, Python 2, ...): refused, since nothing would check it.
+UNCHECKED_PYTHON = _python_family() - PYTHON_LANGS - {"antlr-python", "py+ul4"}
+# Languages that, right after a python fence, look like its output without being checked.
+_OUTPUT_LOOKALIKES = {"text", "txt", "plain", "plaintext", "console", "none", "log"}
+# Unicode controls that make code read differently from how it runs ("Trojan Source").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 OUTPUT_LANG = "output"
 KNOWN_OPTIONS = {"raises", "warns", "notest"}
 
@@ -98,7 +121,15 @@ def _parse_info(info: str) -> tuple[str | None, set[str], str | None]:
 def scan(path: Path, text: str | None = None) -> Page:
     """Return every fence of a page, with Python fences paired to their output blocks."""
     if text is None:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # MkDocs ignores a byte order mark too
+    bidi = _BIDI.search(text)
+    if bidi:
+        line = text.count("\n", 0, bidi.start()) + 1
+        raise PageError(f"{path}:{line}: a bidirectional control character makes code read differently from how it runs")
+    # MkDocs strips YAML front matter: a fence inside it is neither shown nor run.
+    front = _FRONT_MATTER.match(text)
+    if front:
+        text = "\n" * front.group(0).count("\n") + text[front.end() :]
     lines = text.split("\n")
     page = Page(path=path, text=text)
     i = 0
@@ -152,8 +183,14 @@ def scan(path: Path, text: str | None = None) -> Page:
             if k + 1 < len(page.fences):
                 nxt = page.fences[k + 1]
                 between = lines[fence.end_line : nxt.line - 1]
-                if nxt.lang == OUTPUT_LANG and all(not ln.strip() for ln in between):
+                adjacent = all(not ln.strip() for ln in between)
+                if adjacent and nxt.lang == OUTPUT_LANG:
                     output = nxt
+                elif adjacent and (nxt.lang in _OUTPUT_LOOKALIKES or "language-output" in nxt.info):
+                    raise PageError(
+                        f"{path}:{nxt.line}: a block right after a python fence that looks like "
+                        "its output must be an ```output block, so that it is checked"
+                    )
             if output is not None and "notest" in fence.options:
                 raise PageError(
                     f"{path}:{output.line}: a fence marked notest cannot show an output "

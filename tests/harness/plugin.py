@@ -44,7 +44,7 @@ _SHAPE_COMMENT = re.compile(
 )
 # Something that looks like a shape in a comment; if it is not a _SHAPE_COMMENT it would
 # silently go unchecked, so it is an error.
-_SHAPE_LIKE = re.compile(r"#.*\(\s*None\s*,")
+_SHAPE_LIKE = re.compile(r"#.*[(\[]\s*(?:None|batch|\d+)\s*(?:,|x\b)", re.IGNORECASE)
 
 
 def pytest_addoption(parser):
@@ -158,6 +158,7 @@ def reset_keras_state():
 @dataclass
 class PageState:
     namespace: dict = field(default_factory=dict)
+    warnings_shown: set = field(default_factory=set)
     ran: int = 0  # how many of the page's fences have run
     failed_line: int | None = None
 
@@ -202,11 +203,15 @@ class MarkdownPage(pytest.File):
             # with the page's later fences.
             reset_keras_state()
             namespace = {"__name__": "__main__", "__file__": str(snippet)}
-            result = execute.run(snippet.read_text(encoding="utf-8"), namespace, str(snippet))
+            result = execute.run(
+                snippet.read_text(encoding="utf-8"), namespace, str(snippet), shown=self.state.warnings_shown
+            )
             namespace.pop("__file__")
             self.state.namespace.update(namespace)
             return result
-        return execute.run(f.body, self.state.namespace, str(self.path), f.first_code_line)
+        return execute.run(
+            f.body, self.state.namespace, str(self.path), f.first_code_line, shown=self.state.warnings_shown
+        )
 
     def rel(self, line: int) -> str:
         return f"{self.path.relative_to(self.config.rootpath)}:{line}"
