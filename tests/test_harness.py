@@ -339,12 +339,6 @@ def test_census_agrees_where_fences_are_run(tmp_path, text):
     assert not census_mismatch(tmp_path, text)
 
 
-def test_console_sessions_are_refused(site):
-    result = site({"p.md": "```pycon\n>>> 1 + 1\n2\n```\n"})
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*a pycon block is Python the tests cannot check*"])
-
-
 def test_files_a_page_writes_never_land_in_the_project(site):
     page = "```python\nimport os\nopen('model.keras', 'w').write('x')\nprint(os.path.exists('model.keras'))\n```\n\n```output\nTrue\n```\n"
     site({"p.md": page}).assert_outcomes(passed=1)
@@ -403,6 +397,7 @@ def test_output_that_bypasses_sys_stdout_is_captured_in_order(site):
 @pytest.mark.parametrize(
     "text, message",
     [
+        ("```pycon\n>>> 1 + 1\n2\n```\n", "a pycon block is Python the tests cannot check"),
         ("```python-console\n>>> 1\n```\n", "Python the tests cannot check"),
         ("```numpy\nx = 1\n```\n", "Python the tests cannot check"),
         ("```python\nprint(1)\n```\n\n```text\n1\n```\n", "must be an ```output block"),

@@ -171,10 +171,9 @@ class MarkdownPage(pytest.File):
             self.page = scan(self.path)
         except PageError as exc:
             raise self.CollectError(str(exc)) from None
-        runnable = [pf for pf in self.page.python if "notest" not in pf.options]
-        for index, pf in enumerate(runnable):
+        self.runnable = [pf for pf in self.page.python if "notest" not in pf.options]
+        for index, pf in enumerate(self.runnable):
             yield FenceItem.from_parent(self, name=f"line_{pf.line}", fence=pf, index=index)
-        self.runnable = runnable
 
     def setup(self):
         self.state = PageState(namespace={"__name__": "__main__"})
