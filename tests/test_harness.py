@@ -65,7 +65,7 @@ def test_wrong_number_in_summary_table_fails_with_diff(site):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*docs/p.md:9: the output block differs from the real output*",
+            "*docs/p.md:9: the output shown differs from the real output*",
             "*- Total params: 16 (60.00 B)",
             "*+ Total params: 15 (60.00 B)",
         ]
@@ -75,7 +75,7 @@ def test_wrong_number_in_summary_table_fails_with_diff(site):
 def test_printing_without_output_block_fails(site):
     result = site({"p.md": "```python\nprint(6 * 7)\n```\n"})
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*docs/p.md:3: the fence printed output but the page shows no*", "42"])
+    result.stdout.fnmatch_lines(["*docs/p.md:3: the code printed output but the page shows none*", "42"])
 
 
 def test_failing_fence_inside_a_tab_fails(site):
@@ -96,7 +96,7 @@ def test_failing_fence_inside_a_tab_fails(site):
     """
     result = site({"p.md": page})
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*docs/p.md:11: the fence raised an exception*", "*x = 1 / 0*", "ZeroDivisionError*"])
+    result.stdout.fnmatch_lines(["*docs/p.md:11: the code raised an exception*", "*x = 1 / 0*", "ZeroDivisionError*"])
 
 
 def test_failing_fence_inside_an_admonition_fails(site):
@@ -155,7 +155,7 @@ def test_warning_fails_unless_marked_and_shown(site):
     page = "```python\nimport warnings\nwarnings.warn('careful')\n```\n"
     result = site({"p.md": page})
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*the fence emitted warnings*", "*UserWarning: careful"])
+    result.stdout.fnmatch_lines(["*the code emitted warnings*", "*UserWarning: careful"])
     marked = "```{.python warns}\nimport warnings\nwarnings.warn('careful')\n```\n\n```output\nUserWarning: careful\n```\n"
     site({"p.md": marked}).assert_outcomes(passed=1)
 
@@ -194,22 +194,73 @@ def test_later_fences_skip_with_a_reason_after_a_failure(site):
     page = "```python\nraise RuntimeError('first')\n```\n\n```python\ny = 1\n```\n"
     result = site({"p.md": page}, "-rs")
     result.assert_outcomes(failed=1, skipped=1)
-    result.stdout.fnmatch_lines(["*the fence at docs/p.md:1 failed*"])
+    result.stdout.fnmatch_lines(["*the code at docs/p.md:1 failed*"])
 
 
-def test_keras_names_and_seeds_reset_per_page(site):
+def test_each_page_starts_as_a_fresh_process_with_no_hidden_seed(site):
+    """Keras names start again on every page, and nothing seeds a page out of the
+    reader's sight: a page that prints random numbers without setting a seed fails."""
     page = """\
         ```python
         import keras
-        print(keras.layers.Dense(1).name, float(keras.random.uniform(()).numpy()) < 2)
-        print(keras.random.uniform((2,), seed=None).numpy().round(4))
+        print(keras.layers.Dense(1).name)
+        print(keras.random.uniform((3,)).numpy().round(4))
         ```
     """
     site({"a.md": page, "b.md": page}, "--update-outputs")
     a = (site.path / "docs" / "a.md").read_text()
-    assert a == (site.path / "docs" / "b.md").read_text()
-    assert "dense True" in a
+    assert "dense\n" in a and a != (site.path / "docs" / "b.md").read_text()
+    site({}).assert_outcomes(failed=2)
+    seeded = page.replace("import keras\n", "import keras\n        keras.utils.set_random_seed(0)\n")
+    site({"a.md": seeded, "b.md": seeded}, "--update-outputs")
     site({}).assert_outcomes(passed=2)
+    for numbers in ("import numpy as np\nprint(np.random.rand())", "import random\nprint(random.random())"):
+        site({"a.md": f"```python\n{numbers}\n```\n", "b.md": "```python\nx = 1\n```\n"}, "--update-outputs")
+        site({}).assert_outcomes(passed=1, failed=1)
+
+
+def test_a_page_cannot_change_what_later_pages_run_with(site):
+    """A monkeypatch, a global setting or an ended process stays inside its page."""
+    patching = """\
+        ```python
+        import builtins, os, warnings, keras
+        builtins.print = lambda *a, **k: None
+        warnings.simplefilter("ignore")
+        keras.config.set_floatx("float16")
+        os.environ["COLUMNS"] = "200"
+        ```
+    """
+    later = """\
+        ```python
+        import keras, os
+        print(keras.config.floatx(), os.environ["COLUMNS"])
+        ```
+
+        ```output
+        float32 80
+        ```
+
+        ```python
+        import warnings
+        warnings.warn("seen")
+        ```
+    """
+    result = site({"a.md": patching, "b.md": later}, "-n0")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*docs/b.md:10: the code emitted warnings*", "*UserWarning: seen"])
+
+
+@pytest.mark.parametrize(
+    "stopper",
+    ["import pytest\npytest.skip('no')", "import pytest\npytest.importorskip('no_such_module')",
+     "import os\nos._exit(0)", "import sys\nsys.exit(0)", "raise KeyboardInterrupt",
+     "import pytest\npytest.exit('bye', returncode=0)"],
+)
+def test_a_fence_cannot_stop_the_checks(site, stopper):
+    page = f"```python\n{stopper}\n```\n\n```python\nassert False, 'still checked'\n```\n"
+    result = site({"p.md": page}, "-n0", "-rs")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(failed=1, skipped=1)
 
 
 def test_timings_and_addresses_are_masked(site):

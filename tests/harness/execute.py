@@ -18,10 +18,38 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 @dataclass
 class Result:
-    output: str
+    stream: str  # what the terminal showed: stdout, stderr, warnings, log records
+    value: str | None = None  # the last expression's value, as Jupyter displays it
+    error: str | None = None  # the exception's last line(s), as Python prints them
     warnings: list[str] = field(default_factory=list)
     exception: BaseException | None = None
     layers: list[tuple[object, int]] = field(default_factory=list)  # (layer, line)
+
+    @property
+    def output(self) -> str:
+        """Everything a reader sees under the code, in the order it appears."""
+        return "\n".join(part for part in (self.stream, self.value, self.error) if part)
+
+
+def layer_shapes(layers) -> dict[int, list[str]]:
+    """The output shape of the layers each line created, as the page writes them."""
+    by_line: dict[int, set[str]] = {}
+    for layer, line in layers:
+        try:
+            shape = str(tuple(layer.output.shape))
+        except (AttributeError, ValueError) as exc:
+            shape = f"<no output shape yet: {exc}>"
+        by_line.setdefault(line, set()).add(shape)
+    return {line: sorted(shapes) for line, shapes in by_line.items()}
+
+
+def display(value) -> str:
+    """A value as Jupyter shows a cell's last expression (IPython's pretty printer)."""
+    try:
+        from IPython.lib.pretty import pretty
+    except ImportError:  # pragma: no cover - IPython comes with the notebook packages
+        return repr(value)
+    return pretty(value)
 
 
 def as_terminal(raw: str) -> str:
@@ -130,21 +158,35 @@ def _terminal():
             chunks.append(file.read().decode("utf-8", errors="replace"))
 
 
+def _compile(code: str, filename: str, display_last: bool):
+    """The code as one or two code objects: statements, then a last expression to show."""
+    import ast
+
+    tree = ast.parse(code, filename)
+    if display_last and tree.body and isinstance(tree.body[-1], ast.Expr) and not code.rstrip().endswith(";"):
+        last = ast.Expression(tree.body.pop().value)
+        return compile(tree, filename, "exec", dont_inherit=True), compile(last, filename, "eval", dont_inherit=True)
+    return compile(tree, filename, "exec", dont_inherit=True), None
+
+
 def run(
-    code: str, namespace: dict, filename: str, first_line: int = 1, shown: set | None = None
+    code: str, namespace: dict, filename: str, first_line: int = 1, shown: set | None = None,
+    display_last: bool = False,
 ) -> Result:
     """Execute ``code`` as if it started at ``first_line`` of ``filename``.
 
     stdout, stderr, warnings and log records go to one stream in the order they
     happen; an exception ends the output with the line Python would print last.
     ``shown`` holds the warnings this page has shown already: as in a script, a
-    warning shows once per code location, not once per fence.
+    warning shows once per code location, not once per fence. With ``display_last``
+    (notebook cells), a final expression's value is shown as Jupyter shows it.
     """
     shown = set() if shown is None else shown
     padded = "\n" * (first_line - 1) + code
     seen_warnings: list[str] = []
     layers: list = []
     exception = None
+    value = None
     root = logging.getLogger()
     with _terminal() as (stream, captured):
 
@@ -163,16 +205,22 @@ def run(
                 _python_default_filters()
                 warnings.showwarning = show
                 try:
-                    exec(compile(padded, filename, "exec", dont_inherit=True), namespace)
-                except (Exception, SystemExit) as exc:  # noqa: BLE001 - pages may raise on purpose
+                    statements, last = _compile(padded, filename, display_last)
+                    exec(statements, namespace)
+                    if last is not None:
+                        result = eval(last, namespace)
+                        if result is not None:
+                            value = display(result)
+                # Whatever a fence raises is its result, pytest's own Skipped and Exit
+                # included (they derive from BaseException): a fence cannot stop the checks.
+                except BaseException as exc:  # noqa: BLE001 - pages may raise on purpose
                     exception = exc
         finally:
             root.removeHandler(handler)
-    output = as_terminal(captured[0])
+    error = None
     if exception is not None:
-        last = "".join(traceback.format_exception_only(type(exception), exception))
-        output = (output + "\n" if output else "") + as_terminal(last)
-    return Result(output, seen_warnings, exception, layers)
+        error = as_terminal("".join(traceback.format_exception_only(type(exception), exception)))
+    return Result(as_terminal(captured[0]), value, error, seen_warnings, exception, layers)
 
 
 def format_traceback(exc: BaseException, filename: str) -> str:

@@ -49,6 +49,7 @@ _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _INCLUDE = re.compile(r"""^--8<--\s+["'](?P<path>[^"':]+)["']\s*$""")
 _FIGURE = re.compile(r"^\s*!\[[^\]]*\]\((?P<path>[^)\s]+\.svg)\)")
 _TITLE = re.compile(r"""\btitle=(?P<q>["'])(?P<title>.*?)(?P=q)""")
+_TAB = re.compile(r'^(?P<indent>[ \t]*)===[!+]{0,2}[ \t]+"')
 
 
 class PageError(Exception):
@@ -68,6 +69,14 @@ class Fence:
     title: str | None
     body: str
     include: str | None = None  # repository-relative path of a --8<-- snippet
+    tab: tuple[int, int] | None = None  # (group, index) of the content tab it sits in
+
+    @property
+    def tolerance(self) -> float | None:
+        """For an output block: the tolerance its title shows the reader (``±0.005``)."""
+        from .normalise import tolerance_in
+
+        return tolerance_in(self.title) if self.lang == OUTPUT_LANG else None
 
     @property
     def first_code_line(self) -> int:
@@ -166,6 +175,7 @@ def scan(path: Path, text: str | None = None) -> Page:
         page.fences.append(fence)
         i = j + 1
 
+    _assign_tabs(page.fences, lines)
     for k, fence in enumerate(page.fences):
         if not fence.lang:
             raise PageError(
@@ -206,6 +216,39 @@ def scan(path: Path, text: str | None = None) -> Page:
                     "fence, with only blank lines between them"
                 )
     return page
+
+
+def _assign_tabs(fences: list[Fence], lines: list[str]) -> None:
+    """Note which content tab (``=== "Title"``) each fence sits in.
+
+    Consecutive tabs at one indentation form a group, as pymdownx.tabbed renders them;
+    a tab ends at the next line indented no deeper than its ``===`` line.
+    """
+    tabs = []  # (group, index, indent, first line, last line), 1-based lines
+    group, open_group = -1, None  # open_group: (indent, index of last tab) while a group can continue
+    in_fence = {n for f in fences for n in range(f.line, f.end_line + 1)}
+    for n, line in enumerate(lines, start=1):
+        if n in in_fence or not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        m = _TAB.match(line)
+        for tab in tabs:
+            if tab[4] is None and indent <= tab[2] and n > tab[3]:
+                tab[4] = n - 1
+        if m:
+            if open_group and open_group[0] == indent:
+                index = open_group[1] + 1
+            else:
+                group, index = group + 1, 0
+            tabs.append([group, index, indent, n, None])
+            open_group = (indent, index)
+        elif open_group and indent <= open_group[0]:
+            open_group = None
+    for fence in fences:
+        inside = [t for t in tabs if t[3] < fence.line and (t[4] is None or fence.end_line <= t[4])]
+        if inside:
+            innermost = max(inside, key=lambda t: t[2])
+            fence.tab = (innermost[0], innermost[1])
 
 
 def _find_figure(pf: PythonFence, lines: list[str]) -> None:

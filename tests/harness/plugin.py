@@ -1,26 +1,35 @@
-"""pytest plugin: every Python fence of every page under docs/ is a test.
+"""pytest plugin: every code block of every page under docs/ is a test.
 
-The contract (see README, "How the checks work"):
+Two kinds of page share everything below: Markdown pages (``*.md``, read by pages.py)
+and notebooks (``*.ipynb``, read by notebooks.py). Each gives a list of blocks
+(a fence or a code cell) with what the page shows for it. The contract (README,
+"How the checks work"):
 
-* a page's fences run once each, in page order, in one shared namespace;
-* Keras names, seeds and the working folder are reset at the start of each page;
-* the ```output block after a fence must equal what the fence printed, warned or
-  raised, after :func:`tests.harness.normalise.normalise`;
-* ``# (None, 30, 30, 16)`` at the end of a line that creates a layer must equal
-  that layer's output shape;
-* a warning or an exception fails the fence unless the fence is marked
-  ``{.python warns}`` or ``{.python raises}`` (and then it must happen);
-* a figure a fence leaves open must be the ``![...](figures/x.svg)`` image right after
-  it, byte for byte;
-* a ``--8<--`` snippet runs as the standalone file it is (fresh namespace and Keras
-  state), then shares what it defined with the page;
-* ``pytest --update-outputs`` rewrites output blocks, shape comments and figures from
-  the real run instead of failing on them.
+* a page's blocks run once each, in page order, in one shared namespace, in a process
+  of the page's own (child.py), started as a fresh interpreter starts: no seed, no
+  setting, no state from another page;
+* the output a page shows for a block must equal what the block printed, warned,
+  displayed or raised, after :func:`tests.harness.normalise.normalise`; where the page
+  declares a tolerance the reader sees (``±0.005``), numbers with a decimal point may
+  differ by that much and nothing else may differ;
+* ``# (None, 30, 30, 16)`` at the end of a line that creates a layer must equal that
+  layer's output shape;
+* a warning or an exception fails the block unless it is marked so (``{.python warns}``,
+  ``{.python raises}``; in notebooks the cell tags ``warns`` and ``raises-exception``),
+  and then it must happen;
+* a figure a block leaves open must be the figure the page shows for it, coordinates
+  within :data:`tests.harness.normalise.FIGURE_TOLERANCE_PX`;
+* content tabs are alternatives: each tab of a group runs from the state before the
+  group, and the page goes on from its first tab;
+* ``pytest --update-outputs`` rewrites outputs, shape comments and figures from the
+  real run instead of failing on them.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -31,12 +40,12 @@ from pathlib import Path
 
 import pytest
 
-from . import execute
-from .normalise import normalise
-from .pages import Page, PageError, PythonFence, scan
+from . import prose
+from .normalise import agree, normalise, same_figure
+from .pages import PageError
 
-SEED = 42
 SUMMARY_COLUMNS = "80"  # model.summary() as an 80-column terminal shows it
+FENCE_TIMEOUT_S = 600
 
 _EDITS = pytest.StashKey[dict]()
 _SHAPE_COMMENT = re.compile(
@@ -53,7 +62,7 @@ def pytest_addoption(parser):
         "--update-outputs",
         action="store_true",
         default=False,
-        help="rewrite ```output blocks and shape comments from the real run",
+        help="rewrite output blocks, notebook outputs, shape comments and figures from the real run",
     )
 
 
@@ -64,59 +73,55 @@ def pytest_configure(config):
             f"the docs harness keeps each page's fences on one worker and in order; "
             f"--dist {dist} would split them: use --dist loadfile"
         )
+    # The documented environment every page runs in (README, "How the checks work").
     os.environ["COLUMNS"] = SUMMARY_COLUMNS
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["MPLBACKEND"] = "Agg"
     config.stash[_EDITS] = {}
-    _refuse_network()
-    # Import once per process, and let TensorFlow look for devices, so that the messages
-    # it prints the first time (such as a failed CUDA probe) never land in a page.
-    import keras  # noqa: F401
-    import tensorflow
-
-    tensorflow.config.list_physical_devices()
+    _start_server()
 
 
-class NetworkRefused(OSError):
-    pass
+def _start_server():
+    """Start the server pages fork from now, so it imports TensorFlow while pytest collects.
+
+    Its standard streams go to /dev/null: TensorFlow prints start-up lines (oneDNN, CUDA
+    probes) whatever TF_CPP_MIN_LOG_LEVEL says, and they belong to no page. A page's
+    process points its streams at the page's capture while a block runs (execute.py).
+    """
+    from multiprocessing import forkserver
+
+    # The server imports tests.harness.child by name, and Python 3.11's forkserver ignores
+    # the sys.path it is given: put this repository on its PYTHONPATH, ahead of any
+    # package named "tests" in site-packages. child.py puts the variable back as it was.
+    root = str(Path(__file__).resolve().parents[2])
+    before = os.environ.get("PYTHONPATH")
+    os.environ["DOCS_HARNESS_PYTHONPATH"] = "" if before is None else before
+    os.environ["PYTHONPATH"] = root if before is None else f"{root}{os.pathsep}{before}"
+    _context()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        if not os.environ.get("DOCS_DEBUG"):
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
+        del os.environ["DOCS_HARNESS_PYTHONPATH"]
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
 
 
-def _refuse_network():
-    """Everything must work offline: a connection anywhere but this machine fails."""
-    import socket
-
-    local = {"localhost", "127.0.0.1", "::1", "", None}
-    real = {
-        name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")
-    }
-    real_lookups = {
-        name: getattr(socket, name) for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
-    }
-
-    def check(host):
-        if host not in local:
-            raise NetworkRefused(f"the docs tests run offline, but the code tried to reach {host!r}")
-
-    def guard_socket(name):
-        def method(self, *args):
-            address = args[-1]
-            if self.family != getattr(socket, "AF_UNIX", None) and isinstance(address, tuple):
-                check(address[0])
-            return real[name](self, *args)
-
-        return method
-
-    def guard_lookup(name):
-        def lookup(host, *args, **kwargs):
-            check(host)
-            return real_lookups[name](host, *args, **kwargs)
-
-        return lookup
-
-    for name in real:
-        setattr(socket.socket, name, guard_socket(name))
-    for name in real_lookups:
-        setattr(socket, name, guard_lookup(name))
+def _context():
+    """The server pages fork from: it imports TensorFlow once and never runs a page."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["tests.harness.child"])
+    return ctx
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -130,201 +135,301 @@ def pytest_ignore_collect(collection_path: Path, config):
 
 def pytest_collect_file(file_path: Path, parent):
     docs = Path(parent.config.rootpath) / "docs"
-    if file_path.suffix == ".md" and docs in file_path.parents:
+    if docs not in file_path.parents:
+        return None
+    if file_path.suffix == ".md":
         return MarkdownPage.from_parent(parent, path=file_path)
+    if file_path.suffix == ".ipynb":
+        return NotebookPage.from_parent(parent, path=file_path)
     return None
 
 
-def reset_keras_state():
-    """What every page starts from: fresh names, fixed seeds.
-
-    TensorFlow's op determinism is deliberately left off: it swaps in other kernels,
-    which changes some error messages from what a reader sees. On the CPU, fixed seeds
-    already make runs repeat exactly: `pytest --update-outputs` twice leaves no diff.
-    """
-    import keras
-
-    keras.utils.clear_session(free_memory=False)  # names reset; a full gc per page costs 0.2 s
-    keras.utils.set_random_seed(SEED)
-    # TensorFlow counts retracings per function across the whole process and warns
-    # after five; a fresh process, as a reader runs a page, starts from zero.
-    from tensorflow.python.eager.polymorphic_function import polymorphic_function
-
-    polymorphic_function._frequent_tracing_detector_manager = (
-        polymorphic_function._FrequentTracingDetectorManager()
-    )
-
-
 @dataclass
-class PageState:
-    namespace: dict = field(default_factory=dict)
-    warnings_shown: set = field(default_factory=set)
-    ran: int = 0  # how many of the page's fences have run
-    failed_line: int | None = None
+class Block:
+    """One piece of code a page shows and the tests run, with what the page shows for it."""
 
-
-class MarkdownPage(pytest.File):
-    page: Page
-
-    def collect(self):
-        try:
-            self.page = scan(self.path)
-        except PageError as exc:
-            raise self.CollectError(str(exc)) from None
-        self.runnable = [pf for pf in self.page.python if "notest" not in pf.options]
-        for index, pf in enumerate(self.runnable):
-            yield FenceItem.from_parent(self, name=f"line_{pf.line}", fence=pf, index=index)
-
-    def setup(self):
-        self.state = PageState(namespace={"__name__": "__main__"})
-        self._cwd = os.getcwd()
-        # Files a page writes (saved models, checkpoints) land here, never in the repo.
-        self._workdir = tempfile.mkdtemp(prefix=f"page-{self.path.stem}-")
-        os.chdir(self._workdir)
-        reset_keras_state()
-
-    def teardown(self):
-        os.chdir(self._cwd)
-        shutil.rmtree(self._workdir, ignore_errors=True)
-        self.state = PageState()
-        pyplot = sys.modules.get("matplotlib.pyplot")
-        if pyplot is not None:  # figures a page left open must not leak into the next
-            pyplot.close("all")
-
-    def run_fence(self, pf: PythonFence) -> execute.Result:
-        f = pf.fence
-        if f.include:
-            snippet = Path(self.config.rootpath) / f.include
-            if not snippet.is_file():
-                raise FenceFailure(f"{self.rel(f.line)}: snippet {f.include} does not exist")
-            # A snippet is a file the reader can run on its own, so it runs as one: in a
-            # fresh namespace, from fresh Keras state. What it defines is then shared
-            # with the page's later fences.
-            reset_keras_state()
-            namespace = {"__name__": "__main__", "__file__": str(snippet)}
-            result = execute.run(
-                snippet.read_text(encoding="utf-8"), namespace, str(snippet), shown=self.state.warnings_shown
-            )
-            namespace.pop("__file__")
-            self.state.namespace.update(namespace)
-            return result
-        return execute.run(
-            f.body, self.state.namespace, str(self.path), f.first_code_line, shown=self.state.warnings_shown
-        )
-
-    def rel(self, line: int) -> str:
-        return f"{self.path.relative_to(self.config.rootpath)}:{line}"
+    label: str  # the test's name: line_12 (Markdown) or cell_3 (notebook)
+    line: int  # where failures point (a line of the .md, a cell number of the notebook)
+    code: str
+    filename: str  # what tracebacks and shape comments refer to
+    first_line: int
+    options: set[str]
+    shown: str | None  # the output the page shows, None if it shows none
+    tolerance: float | None = None
+    figures: list[bytes] | None = None  # figures the page shows; None: a Markdown fence without one
+    standalone: bool = False  # a snippet file: runs in a fresh namespace
+    display_last: bool = False  # a notebook cell: the last expression's value is shown
+    tab: tuple[int, int] | None = None
+    source: object = None  # the page's own record (PythonFence or notebook cell)
+    output_line: int | None = None  # where an output mismatch points, if not at `line`
 
 
 class FenceFailure(Exception):
     """A check failed; the message says where and what differs."""
 
 
+class PageProcess:
+    """A page's own process (child.py), fed one block at a time."""
+
+    def __init__(self, label: str):
+        self.workdir = tempfile.mkdtemp(prefix=f"page-{label}-")
+        ctx = _context()
+        self.conn, child_end = ctx.Pipe()
+        # By its entry in sys.modules: pytester's in-process runs re-import modules, and
+        # pickle refers to a function by module and name.
+        child_entry = importlib.import_module(f"{__package__}.child_entry")
+        self.process = ctx.Process(target=child_entry.page_main, args=(child_end, self.workdir), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def run(self, block: Block, where: str) -> dict:
+        request = {
+            "code": block.code,
+            "filename": block.filename,
+            "first_line": block.first_line,
+            "standalone": block.standalone,
+            "display_last": block.display_last,
+        }
+        try:
+            self.conn.send(request)
+            if not self.conn.poll(FENCE_TIMEOUT_S):
+                raise FenceFailure(f"{where}: the code ran for more than {FENCE_TIMEOUT_S} s")
+            return self.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            self.process.join(10)
+            raise FenceFailure(
+                f"{where}: the page's process ended while this code ran "
+                f"(exit code {self.process.exitcode}); a page may not end its process"
+            ) from None
+
+    def close(self):
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@dataclass
+class Line:
+    """A sequence of blocks run in one process: the page itself, or one content tab."""
+
+    process: PageProcess
+    ran: int = 0
+    failed: str | None = None  # where the block that failed is
+
+
+class DocPage(pytest.File):
+    """What Markdown pages and notebooks share: blocks, a process, checks, updates."""
+
+    blocks: list[Block]
+
+    def rel(self, line: int) -> str:
+        return f"{self.path.relative_to(self.config.rootpath)}:{line}"
+
+    def collect(self):
+        try:
+            self.blocks = self.read_blocks()
+        except PageError as exc:
+            raise self.CollectError(str(exc)) from None
+        self.runnable = [b for b in self.blocks if "notest" not in b.options]
+        for index, block in enumerate(self.runnable):
+            yield FenceItem.from_parent(self, name=block.label, block=block, index=index)
+        if prose.has_numbers(self.prose_and_outputs()[0]):
+            yield ProseItem.from_parent(self, name="prose")
+
+    def setup(self):
+        self.lines: dict[object, Line] = {}
+
+    def teardown(self):
+        for line in getattr(self, "lines", {}).values():
+            line.process.close()
+        self.lines = {}
+
+    def line_for(self, block: Block) -> Line:
+        """The main line, or for a tab after the first of its group, a process of its own
+        that first replays what the main line ran before the group (unchecked)."""
+        key = "main" if block.tab is None or block.tab[1] == 0 else block.tab
+        if key not in self.lines:
+            stem = self.path.stem
+            line = Line(PageProcess(stem))
+            self.lines[key] = line
+            if key != "main":
+                group = block.tab[0]
+                first = next(i for i, b in enumerate(self.runnable) if b.tab and b.tab[0] == group)
+                for earlier in self.runnable[:first]:
+                    if earlier.tab is None or earlier.tab[1] == 0:
+                        result = line.process.run(earlier, self.rel(earlier.line))
+                        if result["exception"] and "raises" not in earlier.options:
+                            line.failed = self.rel(earlier.line)
+        return self.lines[key]
+
+    def predecessors(self, index: int) -> list[Block]:
+        """The blocks that run before this one in its line (for -k or node-id selection)."""
+        block = self.runnable[index]
+        if block.tab is None or block.tab[1] == 0:
+            return [b for b in self.runnable[:index] if b.tab is None or b.tab[1] == 0]
+        return [b for b in self.runnable[:index] if b.tab == block.tab]
+
+    # What each kind of page provides.
+    def read_blocks(self) -> list[Block]:
+        raise NotImplementedError
+
+    def prose_and_outputs(self) -> tuple[list[tuple[int, str]], list[str]]:
+        raise NotImplementedError
+
+    def record_output(self, block: Block, result: dict) -> None:
+        raise NotImplementedError
+
+    def record_figures(self, block: Block, figures: list[bytes]) -> None:
+        raise NotImplementedError
+
+
+class MarkdownPage(DocPage):
+    def read_blocks(self) -> list[Block]:
+        from .pages import scan
+
+        self.page = scan(self.path)
+        root = Path(self.config.rootpath)
+        blocks = []
+        for pf in self.page.python:
+            f = pf.fence
+            if f.include:
+                snippet = root / f.include
+                if not snippet.is_file():
+                    raise PageError(f"{self.rel(f.line)}: snippet {f.include} does not exist")
+                code, filename, first = snippet.read_text(encoding="utf-8"), str(snippet), 1
+            else:
+                code, filename, first = f.body, str(self.path), f.first_code_line
+            figures = None
+            if pf.figure is not None:
+                figures = [pf.figure.read_bytes()] if pf.figure.is_file() else []
+            blocks.append(
+                Block(
+                    label=f"line_{f.line}", line=f.line, code=code, filename=filename, first_line=first,
+                    options=set(f.options), shown=pf.output.body if pf.output else None,
+                    tolerance=pf.output.tolerance if pf.output else None, figures=figures,
+                    standalone=bool(f.include), tab=f.tab, source=pf,
+                    output_line=pf.output.line if pf.output else f.end_line,
+                )
+            )
+        return blocks
+
+    def prose_and_outputs(self):
+        return prose.markdown_prose(self.page), [f.body for f in self.page.fences if f.lang == "output"]
+
+    def record_output(self, block: Block, result: dict) -> None:
+        record_output_edit(self.config, block.source, result["output"])
+
+    def record_figures(self, block: Block, figures: list[bytes]) -> None:
+        pf = block.source
+        pf.figure.parent.mkdir(parents=True, exist_ok=True)
+        pf.figure.write_bytes(figures[0])
+
+
+class NotebookPage(DocPage):
+    def read_blocks(self) -> list[Block]:
+        from . import notebooks
+
+        self.notebook = notebooks.read(self.path)
+        return notebooks.blocks(self.notebook, self.path, Block)
+
+    def prose_and_outputs(self):
+        from . import notebooks
+
+        return notebooks.prose(self.notebook), notebooks.shown_outputs(self.notebook)
+
+    def record_output(self, block: Block, result: dict) -> None:
+        from . import notebooks
+
+        notebooks.set_outputs(block.source, result)
+        self.config.stash[_EDITS].setdefault(self.path, []).append(("notebook", self.notebook))
+
+    def record_figures(self, block: Block, figures: list[bytes]) -> None:
+        from . import notebooks
+
+        notebooks.set_figures(block.source, figures)
+        self.config.stash[_EDITS].setdefault(self.path, []).append(("notebook", self.notebook))
+
+
 class FenceItem(pytest.Item):
-    def __init__(self, *, fence: PythonFence, index: int, **kwargs):
+    def __init__(self, *, block: Block, index: int, **kwargs):
         super().__init__(**kwargs)
-        self.fence = fence
+        self.block = block
         self.index = index
 
     @property
-    def page(self) -> MarkdownPage:
+    def page(self) -> DocPage:
         return self.parent
 
     def reportinfo(self):
-        return self.path, self.fence.line - 1, f"{self.page.rel(self.fence.line)}"
+        return self.path, self.block.line - 1, self.page.rel(self.block.line)
 
     def runtest(self):
-        state = self.page.state
-        if state.failed_line is not None:
-            pytest.skip(
-                f"not run: the fence at {self.page.rel(state.failed_line)} failed, "
-                "and later fences depend on its state"
-            )
-        # Fences deselected with -k or a node id still run first, once, to build state.
-        while state.ran < self.index:
-            earlier = self.page.runnable[state.ran]
-            result = self.page.run_fence(earlier)
-            state.ran += 1
-            if result.exception is not None and "raises" not in earlier.options:
-                state.failed_line = earlier.line
+        page, block = self.page, self.block
+        line = page.line_for(block)
+        if line.failed is not None:
+            pytest.skip(f"not run: the code at {line.failed} failed, and later code depends on its state")
+        # Blocks deselected with -k or a node id still run first, once, to build state.
+        earlier = page.predecessors(self.index)
+        while line.ran < len(earlier):
+            before = earlier[line.ran]
+            result = line.process.run(before, page.rel(before.line))
+            line.ran += 1
+            if result["exception"] and "raises" not in before.options:
+                line.failed = page.rel(before.line)
                 raise FenceFailure(
-                    f"{self.page.rel(earlier.line)}: an earlier fence failed while "
-                    f"building this one's state:\n{result.output}"
+                    f"{line.failed}: earlier code failed while building this one's state:\n{result['output']}"
                 )
         try:
-            result = self.page.run_fence(self.fence)
-            state.ran += 1
+            result = line.process.run(block, page.rel(block.line))
+            line.ran += 1
             self.check(result)
         except BaseException:
-            state.failed_line = self.fence.line
+            line.failed = page.rel(block.line)
             raise
 
-    def check(self, result: execute.Result):
-        f, where = self.fence.fence, self.page.rel(self.fence.line)
-        opts = self.fence.options
-        code_file = Path(self.config.rootpath) / f.include if f.include else self.path
-        if result.exception is not None and "raises" not in opts:
+    def check(self, result: dict):
+        block, where = self.block, self.page.rel(self.block.line)
+        opts = block.options
+        mark = "the cell tag" if isinstance(self.page, NotebookPage) else "{.python ...}"
+        if result["exception"] and "raises" not in opts:
             raise FenceFailure(
-                f"{where}: the fence raised an exception (mark it {{.python raises}} "
-                f"if the page shows that on purpose)\n\n"
-                + execute.format_traceback(result.exception, str(code_file))
+                f"{where}: the code raised an exception (mark it raises, with {mark}, "
+                f"if the page shows that on purpose)\n\n" + result["traceback"]
             )
-        if result.exception is None and "raises" in opts:
-            raise FenceFailure(f"{where}: the fence is marked raises but raised nothing")
-        if result.warnings and "warns" not in opts:
+        if not result["exception"] and "raises" in opts:
+            raise FenceFailure(f"{where}: the code is marked raises but raised nothing")
+        if result["warnings"] and "warns" not in opts:
             raise FenceFailure(
-                f"{where}: the fence emitted warnings (mark it {{.python warns}} and show "
-                "them in its output block if that is on purpose):\n  "
-                + "\n  ".join(result.warnings)
+                f"{where}: the code emitted warnings (mark it warns, with {mark}, and show "
+                "them in its output if that is on purpose):\n  " + "\n  ".join(result["warnings"])
             )
-        if not result.warnings and "warns" in opts:
-            raise FenceFailure(f"{where}: the fence is marked warns but warned nothing")
-        self.check_shapes(result, code_file, f.first_code_line if not f.include else 1)
-        self.check_output(result.output)
-        self.check_figure()
+        if not result["warnings"] and "warns" in opts:
+            raise FenceFailure(f"{where}: the code is marked warns but warned nothing")
+        self.check_shapes(result["shapes"])
+        self.check_output(result)
+        self.check_figures(result["figures"])
 
-    def check_figure(self):
-        pf, where = self.fence, self.page.rel(self.fence.line)
-        pyplot = sys.modules.get("matplotlib.pyplot")
-        numbers = pyplot.get_fignums() if pyplot else []
-        if pf.figure is None:
-            if numbers:
-                pyplot.close("all")
-                raise FenceFailure(
-                    f"{where}: the fence left a matplotlib figure open, but the page shows no "
-                    "![...](figures/<name>.svg) image right after it"
-                )
-            return
-        image = self.page.rel(pf.figure_line)
-        if len(numbers) != 1:
-            raise FenceFailure(f"{image}: the image needs exactly one figure from the fence above, found {len(numbers)}")
-        svg = render_svg(pyplot.figure(numbers[0]))
-        pyplot.close("all")
-        if pf.figure.is_file() and pf.figure.read_bytes() == svg:
+    def check_output(self, result: dict):
+        block = self.block
+        shown, actual = block.shown or "", result["output"]
+        if agree(shown, actual, block.tolerance):
             return
         if self.config.getoption("update_outputs"):
-            pf.figure.parent.mkdir(parents=True, exist_ok=True)
-            pf.figure.write_bytes(svg)
+            prose.check_update(self.page, shown, actual)
+            self.page.record_output(block, result)
             return
-        state = "differs from what the run drew" if pf.figure.is_file() else "does not exist"
-        raise FenceFailure(
-            f"{image}: {pf.figure.relative_to(self.config.rootpath)} {state}; "
-            "run pytest --update-outputs and look at the new image"
-        )
-
-    def check_output(self, actual: str):
-        block = self.fence.output
-        shown = block.body if block else ""
-        if normalise(shown) == normalise(actual):
-            return
-        if self.config.getoption("update_outputs"):
-            record_output_edit(self.config, self.fence, actual)
-            return
-        where = self.page.rel(block.line if block else self.fence.fence.end_line)
-        if block is None:
+        where = self.page.rel(block.output_line or block.line)
+        if block.shown is None:
             raise FenceFailure(
-                f"{where}: the fence printed output but the page shows no ```output "
-                "block after it (run pytest --update-outputs to add it):\n" + actual
+                f"{where}: the code printed output but the page shows none after it "
+                "(run pytest --update-outputs to add it):\n" + actual
             )
         diff = difflib.unified_diff(
             normalise(shown).split("\n"),
@@ -333,21 +438,49 @@ class FenceItem(pytest.Item):
             tofile="the run printed",
             lineterm="",
         )
+        within = f" (numbers within ±{block.tolerance:g})" if block.tolerance is not None else ""
         raise FenceFailure(
-            f"{where}: the output block differs from the real output "
+            f"{where}: the output shown differs from the real output{within} "
             "(after normalisation, see tests/harness/normalise.py):\n" + "\n".join(diff)
         )
 
-    def check_shapes(self, result: execute.Result, code_file: Path, first_line: int):
-        lines = code_file.read_text(encoding="utf-8").split("\n")
-        name = code_file.relative_to(self.config.rootpath)
-        code_lines = range(first_line, first_line + len(self.fence.fence.code(Path(self.config.rootpath)).split("\n")))
-        by_line: dict[int, list] = {}
-        for layer, line in result.layers:
-            by_line.setdefault(line, []).append(layer)
+    def check_figures(self, drawn: list[bytes]):
+        block, where = self.block, self.page.rel(self.block.line)
+        if block.figures is None:
+            if drawn:
+                raise FenceFailure(
+                    f"{where}: the code left a matplotlib figure open, but the page shows no "
+                    "![...](figures/<name>.svg) image right after it"
+                )
+            return
+        if isinstance(self.page, MarkdownPage) and len(drawn) != 1:
+            image = self.page.rel(block.source.figure_line)
+            raise FenceFailure(f"{image}: the image needs exactly one figure from the code above it, found {len(drawn)}")
+        if len(drawn) == len(block.figures) and all(same_figure(a, b) for a, b in zip(block.figures, drawn)):
+            return
+        if self.config.getoption("update_outputs"):
+            self.page.record_figures(block, drawn)
+            return
+        if isinstance(self.page, MarkdownPage):
+            pf = block.source
+            state = "differs from what the run drew" if block.figures else "does not exist"
+            raise FenceFailure(
+                f"{self.page.rel(pf.figure_line)}: {pf.figure.relative_to(self.config.rootpath)} {state}; "
+                "run pytest --update-outputs and look at the new image"
+            )
+        raise FenceFailure(
+            f"{where}: the figures stored in the notebook differ from what the run drew "
+            f"({len(block.figures)} stored, {len(drawn)} drawn); run pytest --update-outputs and look at them"
+        )
+
+    def check_shapes(self, shapes: dict[int, list[str]]):
+        block = self.block
+        code_file = Path(block.filename)
+        lines = block.code.split("\n")
+        name = code_file.relative_to(self.config.rootpath) if code_file.is_absolute() else code_file
         problems = []
-        for n in code_lines:
-            line = lines[n - 1] if n - 1 < len(lines) else ""
+        for offset, line in enumerate(lines):
+            n = block.first_line + offset
             m = _SHAPE_COMMENT.search(line)
             if not m:
                 if _SHAPE_LIKE.search(line):
@@ -356,28 +489,22 @@ class FenceItem(pytest.Item):
                         "at the end of the line, as # (None, 30, 30, 16)"
                     )
                 continue
-            layers = by_line.get(n)
-            if not layers:
+            real = shapes.get(n)
+            if not real:
                 problems.append(f"{name}:{n}: shape comment on a line that creates no layer")
                 continue
-            try:
-                shapes = {str(tuple(layer.output.shape)) for layer in layers}
-            except (AttributeError, ValueError) as exc:
-                problems.append(f"{name}:{n}: the layer has no output shape yet ({exc})")
-                continue
-            real = ", ".join(sorted(shapes))
+            real = ", ".join(real)
             if real != m.group("shape"):
-                if self.config.getoption("update_outputs"):
-                    new = lines[n - 1][: m.start("shape")] + real + lines[n - 1][m.end("shape") :]
-                    record_edit(self.config, code_file, n, n, [new])
+                if self.config.getoption("update_outputs") and isinstance(self.page, MarkdownPage):
+                    new = line[: m.start("shape")] + real + line[m.end("shape") :]
+                    indent = block.source.fence.indent if not block.standalone else ""
+                    record_edit(self.config, code_file, n, n, [indent + new])
                 else:
                     problems.append(
-                        f"{name}:{n}: shape comment says {m.group('shape')}, "
-                        f"the layer's output shape is {real}"
+                        f"{name}:{n}: shape comment says {m.group('shape')}, the layer's output shape is {real}"
                     )
         if problems:
-            raise FenceFailure(f"{self.page.rel(self.fence.line)}: " + "\n".join(problems))
-
+            raise FenceFailure(f"{self.page.rel(block.line)}: " + "\n".join(problems))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, (FenceFailure, PageError)):
@@ -385,16 +512,32 @@ class FenceItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
 
-def render_svg(figure) -> bytes:
-    """The figure as SVG, byte for byte the same on every run of the same code."""
-    import io
+class ProseItem(pytest.Item):
+    """Numbers written in a page's prose must be numbers its outputs print."""
 
-    import matplotlib
+    @property
+    def page(self) -> DocPage:
+        return self.parent
 
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "keras-sequential-verified", "svg.fonttype": "path"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    def reportinfo(self):
+        return self.path, 0, f"{self.page.rel(1)} prose numbers"
+
+    def runtest(self):
+        text_lines, outputs = self.page.prose_and_outputs()
+        problems = prose.unbacked_numbers(text_lines, outputs)
+        if problems:
+            raise FenceFailure(
+                "\n".join(
+                    f"{self.page.rel(n)}: the prose says {number}, which no output on the page prints "
+                    "(refer to the output instead of restating it, or print the number)"
+                    for n, number in problems
+                )
+            )
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, FenceFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
 
 
 def record_edit(config, path: Path, first: int, last: int, new_lines: list[str]):
@@ -402,7 +545,7 @@ def record_edit(config, path: Path, first: int, last: int, new_lines: list[str])
     config.stash[_EDITS].setdefault(Path(path), []).append((first, last, new_lines))
 
 
-def record_output_edit(config, pf: PythonFence, actual: str):
+def record_output_edit(config, pf, actual: str):
     f, block = pf.fence, pf.output
     text = actual.strip("\n")
     indent = f.indent
@@ -410,7 +553,9 @@ def record_output_edit(config, pf: PythonFence, actual: str):
     marker = "`" * max(3, longest + 1)
     body = [indent + ln if ln else "" for ln in text.split("\n")]
     if block is not None and text:
-        record_edit(config, f.path, block.line, block.end_line, [indent + marker + "output", *body, indent + marker])
+        # Keep what the page declares on the block (a title with its tolerance).
+        info = block.info if block.info.startswith(("output", "{")) else "output"
+        record_edit(config, f.path, block.line, block.end_line, [indent + marker + info, *body, indent + marker])
     elif block is not None:
         record_edit(config, f.path, f.end_line + 1, block.end_line, [])
     elif text:
@@ -420,6 +565,12 @@ def record_output_edit(config, pf: PythonFence, actual: str):
 def pytest_sessionfinish(session):
     edits = session.config.stash.get(_EDITS, {})
     for path, changes in edits.items():
+        if changes and changes[0][0] == "notebook":
+            from . import notebooks
+
+            notebooks.write(changes[0][1], path)
+            print(f"\nupdated {path}")
+            continue
         lines = path.read_text(encoding="utf-8").split("\n")
         for first, last, new in sorted(changes, key=lambda c: c[0], reverse=True):
             lines[first - 1 : last] = new

@@ -1,0 +1,117 @@
+"""The process a page runs in.
+
+Every page (Markdown or notebook) runs in a process of its own, forked from a server
+process that has imported TensorFlow and Keras and run nothing else (the standard
+library's ``forkserver``, with this module preloaded). So a page starts as a reader's
+fresh ``python`` does, less the import time: Keras names from ``dense``, no seed set
+(random generators are drawn from the OS, as in a new process), no setting made by an
+earlier page, no monkeypatch left behind. Whatever a page does to its process (patch a
+library, ``os._exit``, ``pytest.skip``) ends with it.
+
+The pytest worker sends fences one at a time over a pipe; this process runs each in the
+page's namespace and sends back what a reader's terminal would show, the output shape of
+each layer a line created, and the figures left open (as SVG). All checks are made in
+the worker (plugin.py), which never runs a fence itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+# plugin.py put the repository on PYTHONPATH for the server to find this module; a page's
+# process (and what it starts) sees the variable as the reader's shell has it.
+if "DOCS_HARNESS_PYTHONPATH" in os.environ:
+    _before = os.environ.pop("DOCS_HARNESS_PYTHONPATH")
+    if _before:
+        os.environ["PYTHONPATH"] = _before
+    else:
+        os.environ.pop("PYTHONPATH", None)
+import random
+import sys
+
+# What the server imports once, so that each page does not pay for it.
+import keras  # noqa: F401
+import matplotlib
+import numpy as np
+import tensorflow as tf
+
+from . import execute, network
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+tf.config.list_physical_devices()  # TensorFlow's first-call messages land here, not on a page
+network.refuse()
+
+
+def render_svg(figure) -> bytes:
+    """The figure as SVG, byte for byte the same on every run of the same code."""
+    import io
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "keras-sequential-verified", "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _fresh_process_state() -> None:
+    """Random state as a newly started interpreter has it: drawn from the OS, not shared.
+
+    Forked children inherit the server's generators; without this every page of a run
+    would start from the same (unseeded but fixed) state, and a page that forgot to set
+    its seed in code the reader sees could pass by luck of the fork.
+    """
+    random.seed()
+    np.random.seed()
+
+
+def run_fence(request: dict, namespace: dict, shown: set) -> dict:
+    code, filename = request["code"], request["filename"]
+    if request.get("standalone"):
+        # A snippet is a file the reader can run on its own, so it runs as one: in a
+        # fresh namespace, with Keras names from the start (as in a new process); what
+        # it defines is then shared with the page's later fences.
+        keras.utils.clear_session(free_memory=False)
+        run_in = {"__name__": "__main__", "__file__": filename}
+    else:
+        run_in = namespace
+    result = execute.run(
+        code, run_in, filename, request.get("first_line", 1), shown=shown,
+        display_last=request.get("display_last", False),
+    )
+    if request.get("standalone"):
+        run_in.pop("__file__", None)
+        namespace.update(run_in)
+    figures = [render_svg(plt.figure(n)) for n in plt.get_fignums()]
+    plt.close("all")
+    exception = result.exception
+    return {
+        "output": result.output,
+        "stream": result.stream,
+        "value": result.value,
+        "error": result.error,
+        "warnings": result.warnings,
+        "exception": None if exception is None else type(exception).__name__,
+        "traceback": None if exception is None else execute.format_traceback(exception, filename),
+        "shapes": execute.layer_shapes(result.layers),
+        "figures": figures,
+    }
+
+
+def page_main(conn, workdir: str) -> None:
+    """Serve one page: run each fence the worker sends, in order, until told to stop."""
+    os.chdir(workdir)  # an empty folder the worker removes: files a page writes land there
+    _fresh_process_state()
+    namespace = {"__name__": "__main__"}
+    shown: set = set()  # warnings already shown on this page: once per code location
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            break
+        if request is None:
+            break
+        conn.send(run_fence(request, namespace, shown))
+    conn.close()
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown: TensorFlow's can take seconds

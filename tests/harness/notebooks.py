@@ -1,0 +1,176 @@
+"""Notebooks as the harness sees them: code cells are blocks, stored outputs are what
+the page shows, written back through nbformat by ``--update-outputs``.
+
+The conventions (README, "Notebooks"), using the cell tags nbclient and nbval know:
+
+* every code cell runs, in order, as a Jupyter kernel would run it: its last expression's
+  value is shown (IPython's pretty printer), a figure left open is shown (stored as SVG);
+* ``raises-exception``: the cell must raise; ``warns``: the cell must warn (ours);
+* ``skip-execution``: the cell is not run, and its first line must tell the reader why:
+  ``# Not run here: <reason>``;
+* a comment in the cell such as ``# Trained numbers: may differ by up to ±0.01 on your
+  machine`` declares the tolerance of its output (see normalise.py);
+* stored outputs hold no machine path, timestamp or kernel id: one stream, the value,
+  the figures, the error, and execution counts numbered 1, 2, 3 over the run cells.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from .normalise import tolerance_in
+from .pages import PageError
+
+RAISES, WARNS, SKIP = "raises-exception", "warns", "skip-execution"
+KNOWN_TAGS = {RAISES, WARNS, SKIP}
+_NOT_RUN = re.compile(r"^#\s*Not run here:\s*\S")
+SVG = "image/svg+xml"
+
+
+def read(path: Path):
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # noqa: BLE001 - any unreadable notebook is the page's fault
+        raise PageError(f"{path}: not a valid notebook: {exc}") from None
+    return notebook
+
+
+def _tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def shown_text(cell) -> str:
+    """What the notebook shows under a cell, as one text: streams, value, error."""
+    parts = []
+    stream = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    if stream:
+        parts.append(stream.rstrip("\n"))
+    for o in cell.outputs:
+        if o.output_type == "execute_result" and "text/plain" in o.data:
+            parts.append(o.data["text/plain"])
+    for o in cell.outputs:
+        if o.output_type == "error":
+            parts.append(f"{o.ename}: {o.evalue}" if o.evalue else o.ename)
+    return "\n".join(parts)
+
+
+def blocks(notebook, path: Path, make_block) -> list:
+    found = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        tags = _tags(cell)
+        where = f"{path}:cell {number}"
+        unknown = {t for t in tags - KNOWN_TAGS if not t.startswith(("hide", "remove"))}
+        if unknown & {"raises", "skip", "notest", "nbval-skip", "nbval-ignore-output", "nbval-raises-exception"}:
+            raise PageError(f"{where}: use the tags {sorted(KNOWN_TAGS)}, not {sorted(unknown)}")
+        if tags & {t for t in tags if t.startswith(("hide", "remove"))}:
+            raise PageError(f"{where}: a cell hidden from the reader (tag {sorted(tags)}) could run code unseen")
+        options = set()
+        if RAISES in tags:
+            options.add("raises")
+        if WARNS in tags:
+            options.add("warns")
+        if SKIP in tags:
+            options.add("notest")
+            if not _NOT_RUN.match(cell.source.lstrip()):
+                raise PageError(
+                    f"{where}: a cell tagged {SKIP} must tell the reader why it is not run, "
+                    "in its first line: # Not run here: <reason>"
+                )
+            if cell.outputs:
+                raise PageError(f"{where}: a cell that is not run cannot show outputs: nothing would check them")
+        figures = [o.data[SVG].encode("utf-8") for o in cell.outputs if o.output_type == "display_data" and SVG in o.data]
+        others = [
+            o for o in cell.outputs
+            if o.output_type == "display_data" and SVG not in o.data
+        ]
+        if others:
+            raise PageError(f"{where}: the cell shows an output the tests cannot check: {sorted(others[0].data)}")
+        text = shown_text(cell)
+        found.append(
+            make_block(
+                label=f"cell_{number}", line=number, code=cell.source, filename=str(path), first_line=1,
+                options=options, shown=text or None,
+                tolerance=tolerance_in(
+                    "\n".join(ln for ln in cell.source.split("\n") if ln.lstrip().startswith("#") and "±" in ln)
+                ),
+                figures=figures, display_last=True, source=cell,
+            )
+        )
+    return found
+
+
+def prose(notebook) -> list[tuple[int, str]]:
+    """The markdown cells' lines, numbered by cell (the line a failure points to)."""
+    from .prose import _INLINE_CODE, _LINK_TARGET
+
+    lines = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type != "markdown":
+            continue
+        in_code = False
+        for line in cell.source.split("\n"):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_code = not in_code
+                continue
+            if not in_code:
+                lines.append((number, _LINK_TARGET.sub(" ", _INLINE_CODE.sub(" ", line))))
+    return lines
+
+
+def shown_outputs(notebook) -> list[str]:
+    return [shown_text(c) for c in notebook.cells if c.cell_type == "code" and c.outputs]
+
+
+def set_outputs(cell, result: dict) -> None:
+    figures = [o for o in cell.outputs if o.output_type == "display_data"]
+    outputs = []
+    if result["stream"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=result["stream"] + "\n"))
+    if result["value"] is not None:
+        outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": result["value"]}))
+    outputs.extend(figures)
+    if result["exception"]:
+        name, _, value = result["error"].partition(": ")
+        outputs.append(
+            nbformat.v4.new_output("error", ename=name, evalue=value, traceback=result["traceback"].split("\n"))
+        )
+    cell.outputs = outputs
+
+
+def set_figures(cell, figures: list[bytes]) -> None:
+    rest = [o for o in cell.outputs if o.output_type != "display_data"]
+    shown = [
+        nbformat.v4.new_output("display_data", data={SVG: svg.decode("utf-8"), "text/plain": "<Figure>"})
+        for svg in figures
+    ]
+    # Figures sit after the text, before an error, as Jupyter shows them.
+    errors = [o for o in rest if o.output_type == "error"]
+    cell.outputs = [o for o in rest if o.output_type != "error"] + shown + errors
+
+
+def write(notebook, path: Path) -> None:
+    """Write with fixed execution counts and no run-dependent metadata."""
+    count = 0
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        if SKIP in _tags(cell):
+            cell.execution_count = None
+            continue
+        count += 1
+        cell.execution_count = count
+        for o in cell.outputs:
+            if o.output_type == "execute_result":
+                o.execution_count = count
+    notebook.metadata.pop("widgets", None)
+    text = nbformat.writes(notebook) + "\n"
+    json.loads(text)  # written as nbformat validates it
+    path.write_text(text, encoding="utf-8")
