@@ -465,3 +465,226 @@ def test_a_fence_in_front_matter_is_neither_run_nor_shown(site):
     page = "---\nx: |\n  ```python\n  raise SystemExit\n  ```\n---\n# Page\n"
     result = site({"p.md": page})
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+# Numbers that vary by machine: a tolerance the reader sees, and nothing else loosened.
+
+VARYING = """\
+```python
+print("loss 0.1234 after 15 epochs")
+```
+
+```output{title}
+{shown}
+```
+"""
+
+
+@pytest.mark.parametrize(
+    "title, shown, passes",
+    [
+        (' title="Trained numbers: may differ by up to ±0.01 on your machine"', "loss 0.1284 after 15 epochs", True),
+        (' title="Trained numbers: may differ by up to ±0.01 on your machine"', "loss 0.1434 after 15 epochs", False),
+        (' title="Trained numbers: may differ by up to ±0.01 on your machine"', "loss 0.1234 after 16 epochs", False),
+        (' title="Trained numbers: may differ by up to ±0.01 on your machine"', "loss 0.1234 after 15 epoch", False),
+        ("", "loss 0.1235 after 15 epochs", False),
+        (' title="Trained numbers"', "loss 0.1235 after 15 epochs", False),
+    ],
+)
+def test_a_declared_tolerance_covers_decimals_only(site, title, shown, passes):
+    result = site({"p.md": VARYING.format(title=title, shown=shown)})
+    result.assert_outcomes(**({"passed": 1} if passes else {"failed": 1}))
+    if not passes and "±" in title:
+        result.stdout.fnmatch_lines(["*differs from the real output (numbers within ±0.01)*"])
+
+
+def test_an_update_keeps_the_declared_tolerance(site):
+    page = VARYING.format(title=' title="Varies: ±0.01"', shown="loss 0.9 after 15 epochs")
+    site({"p.md": page}, "--update-outputs").assert_outcomes(passed=1)
+    text = (site.path / "docs" / "p.md").read_text()
+    assert '```output title="Varies: ±0.01"\nloss 0.1234 after 15 epochs\n```' in text
+
+
+def test_a_figure_may_move_by_rounding_but_not_change(site):
+    site({"p.md": FIGURE_PAGE}, "--update-outputs").assert_outcomes(passed=1)
+    svg = site.path / "docs" / "figures" / "line.svg"
+    drawn = svg.read_text()
+    import re as _re
+
+    def nudge(text, by):
+        return _re.sub(r'(d="M )(\d+\.\d+)', lambda m: m.group(1) + f"{float(m.group(2)) + by:.6f}", text, count=3)
+
+    svg.write_text(nudge(drawn, 0.004))
+    site({}).assert_outcomes(passed=1)
+    svg.write_text(nudge(drawn, 0.5))
+    site({}).assert_outcomes(failed=1)
+    svg.write_text(drawn)
+    more = FIGURE_PAGE.replace("[0, 1, 2], [3, 1, 2]", "[0, 1, 2, 3], [3, 1, 2, 2]")
+    site({"p.md": more}).assert_outcomes(failed=1)
+    twice = FIGURE_PAGE.replace("plt.plot([0, 1, 2], [3, 1, 2])", "plt.plot([0, 1, 2], [3, 1, 2])\nplt.plot([0, 1], [1, 1])")
+    site({"p.md": twice}).assert_outcomes(failed=1)
+
+
+TABS = """\
+```python
+base = 1
+```
+
+=== "One"
+
+    ```python
+    one = base + 1
+    print(sorted(k for k in globals() if not k.startswith("_")))
+    ```
+
+    ```output
+    ['base', 'one']
+    ```
+
+=== "Two"
+
+    ```python
+    two = base + 2
+    print(sorted(k for k in globals() if not k.startswith("_")))
+    ```
+
+    ```output
+    ['base', 'two']
+    ```
+
+```python
+print(one)
+```
+
+```output
+2
+```
+"""
+
+
+def test_content_tabs_are_alternatives_run_from_the_same_state(site):
+    site({"p.md": TABS}).assert_outcomes(passed=4)
+    result = site({"p.md": TABS.replace("print(one)", "print(two)").replace("```output\n2\n", "```output\n3\n")})
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*NameError: name 'two' is not defined*"])
+
+
+PROSE = """\
+# Page
+
+The model reaches an accuracy of {number} on the test set.
+
+```python
+print("accuracy", {value})
+```
+
+```output
+accuracy {value}
+```
+"""
+
+
+@pytest.mark.parametrize(
+    "number, value, passes",
+    [("0.91", "0.9123", True), ("91%", "0.9123", True), ("0.95", "0.9123", False), ("0.9123", "0.9124", False)],
+)
+def test_decimal_numbers_in_prose_must_be_printed_on_the_page(site, number, value, passes):
+    result = site({"p.md": PROSE.format(number=number, value=value)})
+    result.assert_outcomes(**({"passed": 2} if passes else {"passed": 1, "failed": 1}))
+    if not passes:
+        result.stdout.fnmatch_lines([f"*docs/p.md:3: the prose says {number}, which no output on the page prints*"])
+
+
+def test_an_update_that_leaves_prose_restating_the_old_output_fails(site):
+    page = "Errors average about 150.\n\n```python\nprint('mean error', 65.6)\n```\n\n```output\nmean error 150\n```\n"
+    result = site({"p.md": page}, "--update-outputs")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*docs/p.md:1: the prose says 150, which the old output printed and the new one does not*"])
+
+
+# Notebooks: a second kind of page, with the same contract.
+
+
+def notebook(*cells) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    for cell in cells:
+        if isinstance(cell, str):
+            nb.cells.append(nbformat.v4.new_code_cell(cell))
+        elif cell[0] == "md":
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell[1]))
+        else:
+            source, tags = cell
+            nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags}))
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    return nbformat.writes(nb)
+
+
+def test_notebook_outputs_are_written_then_checked(site):
+    nb = notebook(("md", "# A notebook"), "x = 6 * 7\nprint('x is', x)\nx", "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1]);")
+    result = site({"t.ipynb": nb})
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*docs/t.ipynb:2: the code printed output but the page shows none*"])
+    site({}, "--update-outputs").assert_outcomes(passed=2)
+    path = site.path / "docs" / "t.ipynb"
+    first = path.read_text()
+    import nbformat
+
+    cells = nbformat.reads(first, as_version=4).cells
+    assert [o.output_type for o in cells[1].outputs] == ["stream", "execute_result"]
+    assert cells[1].outputs[0].text == "x is 42\n" and cells[1].outputs[1].data["text/plain"] == "42"
+    assert [o.output_type for o in cells[2].outputs] == ["display_data"] and "image/svg+xml" in cells[2].outputs[0].data
+    assert [c.execution_count for c in cells[1:]] == [1, 2] and str(site.path) not in first
+    site({}, "--update-outputs").assert_outcomes(passed=2)
+    assert path.read_text() == first, "a second update changed the notebook"
+    site({}).assert_outcomes(passed=2)
+    path.write_text(first.replace('"x is 42\\n"', '"x is 43\\n"'))
+    result = site({})
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*-x is 43", "*+x is 42"])
+
+
+def test_notebook_cells_raise_and_warn_only_when_tagged(site):
+    raising = notebook("1 / 0")
+    site({"t.ipynb": raising}).assert_outcomes(failed=1)
+    tagged = notebook(("1 / 0", ["raises-exception"]))
+    site({"t.ipynb": tagged}, "--update-outputs").assert_outcomes(passed=1)
+    assert '"ename": "ZeroDivisionError"' in (site.path / "docs" / "t.ipynb").read_text()
+    site({}).assert_outcomes(passed=1)
+    warning = notebook("import warnings\nwarnings.warn('careful')")
+    site({"t.ipynb": warning}).assert_outcomes(failed=1)
+    marked = notebook(("import warnings\nwarnings.warn('careful')", ["warns"]))
+    site({"t.ipynb": marked}, "--update-outputs").assert_outcomes(passed=1)
+    site({}).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        (("import this", ["skip-execution"]), "must tell the reader why it is not run"),
+        (("x = 1", ["remove-cell"]), "hidden from the reader"),
+        (("x = 1", ["nbval-skip"]), "use the tags"),
+    ],
+)
+def test_notebook_cells_hidden_or_skipped_without_a_reason_are_refused(site, cell, message):
+    result = site({"t.ipynb": notebook(cell)})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])
+
+
+def test_a_notebook_skipped_cell_with_its_reason_is_not_run(site):
+    nb = notebook(("# Not run here: needs the network\nraise SystemExit", ["skip-execution"]), "print(1)")
+    site({"t.ipynb": nb}, "--update-outputs").assert_outcomes(passed=1)
+    site({}).assert_outcomes(passed=1)
+
+
+def test_a_notebook_tolerance_comment_covers_its_cell(site):
+    nb = notebook("# Trained numbers: may differ by up to ±0.01 on your machine\nprint(0.5)")
+    site({"t.ipynb": nb}, "--update-outputs").assert_outcomes(passed=1)
+    path = site.path / "docs" / "t.ipynb"
+    path.write_text(path.read_text().replace('"0.5\\n"', '"0.505\\n"'))
+    site({}).assert_outcomes(passed=1)
+    path.write_text(path.read_text().replace('"0.505\\n"', '"0.52\\n"'))
+    site({}).assert_outcomes(failed=1)

@@ -226,7 +226,7 @@ def _assign_tabs(fences: list[Fence], lines: list[str]) -> None:
     """
     tabs = []  # (group, index, indent, first line, last line), 1-based lines
     group, open_group = -1, None  # open_group: (indent, index of last tab) while a group can continue
-    in_fence = {n for f in fences for n in range(f.line, f.end_line + 1)}
+    in_fence = {n for f in fences for n in range(f.line + 1, f.end_line + 1)}  # the ``` line counts
     for n, line in enumerate(lines, start=1):
         if n in in_fence or not line.strip():
             continue
