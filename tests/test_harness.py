@@ -353,7 +353,7 @@ def test_warnings_follow_python_defaults_as_a_reader_sees_them(site):
 
 def census_mismatch(tmp_path, text):
     """Whether the rendered page and the harness disagree on the Python it holds."""
-    from tests.harness.census import comparable, markdown_renderer, rendered_python_code
+    from tests.harness.census import comparable, markdown_renderer, rendered_python_code  # noqa: F401
     from tests.harness.pages import scan
 
     page = tmp_path / "p.md"
@@ -688,3 +688,63 @@ def test_a_notebook_tolerance_comment_covers_its_cell(site):
     site({}).assert_outcomes(passed=1)
     path.write_text(path.read_text().replace('"0.505\\n"', '"0.52\\n"'))
     site({}).assert_outcomes(failed=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text.\n\n    x = 1\n    print(x)\n",  # an indented code block
+        "```pyhton\nprint(1)\n```\n",  # a typo in the language
+        "```console\n$ python -c 'print(1)'\n1\n```\n",
+        "```bash\npython -c 'print(1)'\n```\n",
+        "```bash\npython - <<'PY'\nprint(1)\nPY\n```\n",
+        "```text\n1\n```\n",
+        "```json\n{\"value\": 1}\n```\n",
+        "```out\n101770\n```\n",
+        "```shell\n101770\n```\n",
+        "<pre><code>x = 1</code></pre>\n",  # raw HTML
+        '<div style="height:0;overflow:hidden" markdown>\n\n```python\nx = 1\n```\n\n</div>\n',
+        "<noscript>\n<pre>x = 1</pre>\n</noscript>\n",
+        "<template><pre>x = 1</pre></template>\n",
+        '<svg width="10" height="10"><rect width="10" height="10"/></svg>\n',
+        "![plot](data:image/png;base64,iVBORw0KGgo=)\n",
+        '<p hidden>hidden text</p>\n',
+    ],
+)
+def test_census_refuses_blocks_nothing_checks(text):
+    from tests.harness.census import markdown_census, markdown_renderer, render
+
+    shown = markdown_census(render(markdown_renderer(REPO / "mkdocs.yml"), text))
+    assert any(s.kind == "refused" for s in shown), shown
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("```{#name .python}\nx = 1\n```\n", "python"),
+        ("```{.bash .language-output}\n101770\n```\n", "output"),
+        ("```{.text .language-output}\n101770\n```\n", "output"),
+        ("```bash\npython3 -m venv .venv && .venv/bin/pytest\n```\n", "other"),
+    ],
+)
+def test_census_sees_blocks_whatever_their_attributes(text, kind):
+    from tests.harness.census import markdown_census, markdown_renderer, render
+
+    shown = markdown_census(render(markdown_renderer(REPO / "mkdocs.yml"), text))
+    assert [s.kind for s in shown] == [kind], shown
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('```{.python notest title="Not run"}\nimport this\n```\n', "must tell the reader it is not run"),
+        ('```{.python notest data-title="Not run here: needs the network"}\nimport this\n```\n', "must tell the reader"),
+        ("```python\nn = 101770\nprint(n)  # 101770\n```\n", "a comment that states a value"),
+        ("```python\nx = [1, 2]  # -> [1, 2]\n```\n", "a comment that states a value"),
+        ("```python\nprint(True)  # prints True\n```\n", "a comment that states a value"),
+    ],
+)
+def test_unchecked_claims_in_fences_are_refused(site, text, message):
+    result = site({"p.md": text})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])

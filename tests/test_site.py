@@ -1,21 +1,29 @@
-"""Checks on the site as a whole, on the HTML MkDocs really builds: no Python block
-escapes the harness, no output differs from the page source, every snippet and figure
-is produced by a fence, and the build is strict and offline."""
+"""Checks on the site as a whole, on the HTML MkDocs really builds: every block a reader
+sees is code that runs, an output that is checked, a figure a run drew, or a language on
+a short allow-list; every snippet and figure is produced by code that runs; the build is
+strict and offline."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.harness.census import code_blocks, comparable, hidden_elements
-from tests.harness.pages import OUTPUT_LANG, scan
+from tests.harness import notebooks
+from tests.harness.census import comparable, markdown_census, notebook_census
+from tests.harness.normalise import same_figure
+from tests.harness.pages import NOT_RUN, OUTPUT_LANG, scan
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
+NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
+# What may sit under docs/: pages, the figures their code draws, and the site's styles.
+ALLOWED_FILES = {".md", ".ipynb", ".svg", ".css"}
 
 
 def built_page(site: Path, page: Path) -> Path:
@@ -38,7 +46,7 @@ def test_site_builds_strictly_and_offline(site):
 
 def test_the_site_serves_exactly_the_pages_the_harness_runs(site):
     served = {p.relative_to(site) for p in site.rglob("index.html")}
-    run = {built_page(site, page).relative_to(site) for page in PAGES}
+    run = {built_page(site, page).relative_to(site) for page in PAGES + NOTEBOOKS}
     assert served == run, (
         f"pages served but not run: {sorted(map(str, served - run))}; "
         f"pages run but not served: {sorted(map(str, run - served))}"
@@ -46,46 +54,110 @@ def test_the_site_serves_exactly_the_pages_the_harness_runs(site):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
-def test_census_the_site_shows_the_code_that_runs_and_the_output_it_printed(page, site):
+def test_census_every_block_on_a_page_ran_or_was_checked(page, site):
     """Block by block, the Python the built page shows must be the code the harness runs
-    (or a fence marked notest, whose reason the reader sees), and the output blocks it
-    shows must be the ones in the page source that the harness checks."""
+    (or a fence marked not run, whose reason the reader sees), the output blocks it shows
+    the ones the harness checks, the images the figures its code draws; any other block
+    is on the allow-list of languages that neither run Python nor look like output."""
     html = built_page(site, page).read_text(encoding="utf-8")
-    shown_code, shown_output = code_blocks(html)
+    shown = markdown_census(html)
     scanned = scan(page)
-    run = [comparable(f.fence.code(REPO)) for f in scanned.python]
-    checked = [comparable(f.body) for f in scanned.fences if f.lang == OUTPUT_LANG]
     where = page.relative_to(REPO)
-    for i, (seen, ran) in enumerate(zip(shown_code, run)):
-        assert seen == ran, (
-            f"{where}:{scanned.python[i].line}: the site shows Python block {i + 1} "
-            f"differently from what the harness runs.\nshown:\n{seen}\n\nrun:\n{ran}"
+    refused = [s for s in shown if s.kind == "refused"]
+    assert not refused, f"{where}: blocks the tests neither run nor check: " + "; ".join(
+        f"[{s.lang or 'no language'}] {s.text[:80]!r}" for s in refused
+    )
+    code = [s for s in shown if s.kind == "python"]
+    run = [comparable(f.fence.code(REPO)) for f in scanned.python]
+    for i, (seen, ran) in enumerate(zip(code, run)):
+        pf = scanned.python[i]
+        assert seen.text == ran, (
+            f"{where}:{pf.line}: the site shows Python block {i + 1} differently from what the "
+            f"harness runs.\nshown:\n{seen.text}\n\nrun:\n{ran}"
         )
-    assert len(shown_code) == len(run), (
-        f"{where}: the site shows {len(shown_code)} Python code blocks, the harness found "
+        if "notest" in pf.options:
+            assert NOT_RUN.match(seen.title or ""), (
+                f"{where}:{pf.line}: a block not run must show the reader why, in its title"
+            )
+    assert len(code) == len(run), (
+        f"{where}: the site shows {len(code)} Python code blocks, the harness found "
         f"{len(run)} fences, at lines {[f.line for f in scanned.python]}"
     )
-    assert shown_output == checked, f"{where}: the output blocks the site shows are not the ones checked"
-    assert not hidden_elements(html), f"{where}: hidden elements could run code unseen: {hidden_elements(html)}"
+    outputs = [s.text for s in shown if s.kind == "output"]
+    checked = [comparable(f.body) for f in scanned.fences if f.lang == OUTPUT_LANG]
+    assert outputs == checked, f"{where}: the output blocks the site shows are not the ones checked"
+    images = [s.text for s in shown if s.kind == "image"]
+    drawn = [pf.figure for pf in scanned.python if pf.figure and "notest" not in pf.options]
+    resolved = [(built_page(site, page).parent / src).resolve() for src in images]
+    served_drawn = [(site / p.relative_to(DOCS)).resolve() for p in drawn]
+    assert resolved == served_drawn, f"{where}: images on the page that no code drew: {images}"
 
 
-def test_every_snippet_is_included_by_a_page():
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_census_every_notebook_cell_shown_is_a_cell_run_with_its_checked_outputs(nb, site):
+    html = built_page(site, nb).read_text(encoding="utf-8")
+    cells, refused = notebook_census(html)
+    where = nb.relative_to(REPO)
+    assert not refused, f"{where}: {refused}"
+    stored = [c for c in notebooks.read(nb).cells if c.cell_type == "code"]
+    assert len(cells) == len(stored), f"{where}: the site shows {len(cells)} code cells, the notebook has {len(stored)}"
+    for n, (seen, cell) in enumerate(zip(cells, stored), start=1):
+        assert not seen.refused, f"{where}: code cell {n}: {seen.refused}"
+        assert seen.code == comparable(cell.source), f"{where}: code cell {n} is shown differently from what runs"
+        text = notebooks.shown_text(cell)
+        assert comparable("\n".join(seen.outputs)) == comparable(text), (
+            f"{where}: code cell {n} shows outputs other than the ones checked"
+        )
+        stored_figures = [
+            o.data[notebooks.SVG].encode() for o in cell.outputs if o.output_type == "display_data"
+        ]
+        assert len(seen.figures) == len(stored_figures) and all(
+            same_figure(a, b) for a, b in zip(stored_figures, seen.figures)
+        ), f"{where}: code cell {n} shows figures other than the ones checked"
+
+
+def test_every_snippet_is_run_by_a_page():
     included = {
-        pf.fence.include for page in PAGES for pf in scan(page).python if pf.fence.include
+        pf.fence.include
+        for page in PAGES
+        for pf in scan(page).python
+        if pf.fence.include and "notest" not in pf.options
     }
-    snippets = {str(p.relative_to(REPO)) for p in (REPO / "snippets").rglob("*.py")}
+    snippets = {str(p.relative_to(REPO)) for p in (REPO / "snippets").rglob("*") if p.is_file()}
     orphans = sorted(snippets - included)
-    assert not orphans, f"snippets no page includes, so no test runs them: {orphans}"
-    missing = sorted(included - snippets)
-    assert not missing, f"pages include snippets that do not exist: {missing}"
+    assert not orphans, f"snippets no page runs (a notest fence does not count): {orphans}"
 
 
 def test_every_image_is_a_figure_a_fence_draws():
-    drawn = {pf.figure for page in PAGES for pf in scan(page).python if pf.figure}
-    images = {
-        p.resolve()
-        for p in DOCS.rglob("*")
-        if p.suffix.lower() in {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
-    }
+    drawn = {pf.figure for page in PAGES for pf in scan(page).python if pf.figure and "notest" not in pf.options}
+    images = {p.resolve() for p in DOCS.rglob("*.svg")}
     stale = sorted(str(p.relative_to(REPO)) for p in images - drawn)
     assert not stale, f"images no fence draws, so nothing checks them: {stale}"
+
+
+def test_docs_holds_only_pages_figures_and_styles():
+    """A .py, .txt or .html file under docs/ would be served for download unchecked."""
+    others = sorted(
+        str(p.relative_to(REPO)) for p in DOCS.rglob("*") if p.is_file() and p.suffix.lower() not in ALLOWED_FILES
+    )
+    assert not others, f"files under docs/ that are neither pages, figures nor styles: {others}"
+    css = sorted(str(p.relative_to(REPO)) for p in DOCS.rglob("*.css") if p.parent.name != "stylesheets")
+    assert not css, f"stylesheets outside docs/stylesheets/: {css}"
+
+
+_HIDING_CSS = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|(?:max-)?height\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])"
+    r"|font-size\s*:\s*0(?![.\d])|clip(?:-path)?\s*:|text-indent\s*:\s*-|scale\(\s*0\s*\)|content-visibility",
+    re.IGNORECASE,
+)
+
+
+def test_the_site_adds_nothing_that_could_hide_a_block():
+    """Our styles may not hide or shrink content, and no script or theme override may."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text().replace("!!python/name:", ""))
+    assert not config.get("extra_javascript"), "a script could hide blocks from the reader"
+    assert "custom_dir" not in config.get("theme", {}), "a theme override could hide blocks from the reader"
+    for name in config.get("extra_css", []):
+        text = re.sub(r"/\*.*?\*/", "", (DOCS / name).read_text(), flags=re.DOTALL)
+        found = _HIDING_CSS.findall(text)
+        assert not found, f"docs/{name} could hide content: {found}"

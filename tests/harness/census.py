@@ -1,31 +1,47 @@
-"""Find the code and output a reader sees, in the HTML the site really serves.
+"""Account for every block a reader sees, in the HTML the site really serves.
 
-This is deliberately independent of the fence scanner in pages.py. The census tests
-(tests/test_site.py) build the site with MkDocs, so hooks, plugins and front matter
-all apply, and require the built pages to agree with the harness block by block, in
-order and in content: a Python block the reader sees but the harness does not run, a
-fence the harness runs that the reader never sees, or an output block that differs
-from the page source all make them fail.
+This is deliberately independent of the scanners (pages.py, notebooks.py). The census
+tests (tests/test_site.py) build the site with MkDocs, so hooks, plugins and front
+matter all apply, and walk each page's article element by element. Every code block,
+output-looking block and image must be one of:
+
+* a Python block that the harness runs (or a block marked not run, whose reason the
+  reader sees in its title);
+* an output the harness checks;
+* a figure a run drew;
+* a block in a language on the short allow-list ALLOWED_LANGUAGES, which neither runs
+  Python nor looks like output.
+
+Anything else is refused with the reason: a code block without a language (an indented
+block, raw ``<pre>``), a language not on the list (a typo such as ``pyhton``, ``text``,
+``console``, ``json``), an element hidden from the reader (``style=``, ``hidden``,
+``<noscript>``, ``<template>``) or an image nobody drew (inline ``<svg>``, ``data:``
+URIs, any other picture).
 """
 
 from __future__ import annotations
 
-import html
+import base64
 import re
-from pathlib import Path
+from dataclasses import dataclass
 
-import markdown
-from mkdocs.config import load_config
+from bs4 import BeautifulSoup, Tag
 
 from .pages import PYTHON_LANGS, UNCHECKED_PYTHON
 
-_DIV = re.compile(r'<div class="(?P<classes>[^"]*)"[^>]*>')
-_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
-_LINENOS = re.compile(r'<span class="linenos"[^>]*>.*?</span>', re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.DOTALL)
-_HIDDEN = re.compile(r"<[a-zA-Z][^>]*\s(?:hidden(?:[\s>=])|style=\"[^\"]*display:\s*none)", re.IGNORECASE)
+# Languages a page may show that the tests do not run: commands and configuration.
+ALLOWED_LANGUAGES = {"bash", "yaml", "toml"}
+# A shell line that runs Python code given inline would be Python nothing checks.
+_INLINE_PYTHON = re.compile(r"\bpython[\d.]*\s+(?:-[a-zA-Z]*c\b|-\s*<<|<<)|<<\s*['\"]?PY", re.IGNORECASE)
+_HIDING_TAGS = {"noscript", "template", "iframe", "object", "embed", "video", "audio", "canvas", "picture", "frame"}
+
+
+@dataclass
+class Shown:
+    kind: str  # python, output, other, image, refused
+    text: str = ""
+    title: str | None = None
+    lang: str | None = None
 
 
 def comparable(code: str) -> str:
@@ -33,41 +49,148 @@ def comparable(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.split("\n")).strip("\n")
 
 
-def content(page_html: str) -> str:
-    """The article a reader reads, without HTML comments (the browser hides those)."""
-    article = _ARTICLE.search(page_html)
-    return _COMMENT.sub("", article.group(1) if article else page_html)
+def article(page_html: str) -> Tag:
+    soup = BeautifulSoup(page_html, "html.parser")
+    found = soup.select_one("article.md-content__inner")
+    return found if found is not None else soup
 
 
-def code_blocks(page_html: str) -> tuple[list[str], list[str]]:
-    """The Python blocks and the output blocks of a page, in page order."""
-    python, output = [], []
-    text = content(page_html)
-    for div in _DIV.finditer(text):
-        classes = div.group("classes").lower().split()
-        lang = next((c[len("language-") :] for c in classes if c.startswith("language-")), None)
-        if "highlight" not in classes or lang is None:
+def _code_text(pre: Tag) -> str:
+    for lineno in pre.select(".linenos"):
+        lineno.decompose()
+    return comparable(pre.get_text())
+
+
+def _highlight(pre: Tag) -> Tag | None:
+    parent = pre.parent
+    while parent is not None and parent.name != "article":
+        if parent.name == "div" and "highlight" in (parent.get("class") or []):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _is_icon(tag: Tag) -> bool:
+    """Theme icons (the edit button, admonition and copy icons) are drawings, not figures."""
+    for parent in [tag, *tag.parents]:
+        classes = parent.get("class") or [] if isinstance(parent, Tag) else []
+        if any(c in ("md-icon", "twemoji", "md-content__button", "md-clipboard", "zeroclipboard-container") for c in classes):
+            return True
+    return False
+
+
+def classify_pre(pre: Tag) -> Shown:
+    div = _highlight(pre)
+    if div is None:
+        return Shown("refused", _code_text(pre), lang=None)
+    classes = [c.lower() for c in div.get("class") or []]
+    langs = [c[len("language-"):] for c in classes if c.startswith("language-")]
+    title_span = div.find("span", class_="filename")
+    title = title_span.get_text() if title_span else None
+    text = _code_text(pre)
+    if "output" in langs:
+        return Shown("output", text, title, "output")
+    python = [lang for lang in langs if lang in PYTHON_LANGS | UNCHECKED_PYTHON]
+    if python:
+        return Shown("python", text, title, python[0])
+    if len(langs) == 1 and langs[0] in ALLOWED_LANGUAGES:
+        if _INLINE_PYTHON.search(text):
+            return Shown("refused", text, title, langs[0])
+        return Shown("other", text, title, langs[0])
+    return Shown("refused", text, title, ",".join(langs) or None)
+
+
+_ALIGN_ONLY = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
+
+
+def _hidden(tag: Tag) -> bool:
+    """An element that can hide what it holds (Markdown tables' text-align is harmless)."""
+    style = tag.get("style")
+    if style is not None and not (tag.name in ("th", "td") and _ALIGN_ONLY.match(style)):
+        return True
+    return tag.has_attr("hidden") or tag.name in _HIDING_TAGS
+
+
+def markdown_census(page_html: str) -> list[Shown]:
+    """Every block of a Markdown page's article, in page order."""
+    shown = []
+    for tag in article(page_html).find_all(True):
+        if _hidden(tag):
+            shown.append(Shown("refused", str(tag)[:120], lang=f"hidden <{tag.name}>"))
+        elif tag.name == "pre":
+            shown.append(classify_pre(tag))
+        elif tag.name == "img":
+            src = tag.get("src", "")
+            shown.append(Shown("refused" if src.startswith("data:") else "image", src, lang="img"))
+        elif tag.name == "svg" and not _is_icon(tag):
+            shown.append(Shown("refused", "inline <svg>", lang="svg"))
+        elif tag.name in ("script", "style"):
+            shown.append(Shown("refused", str(tag)[:120], lang=f"<{tag.name}> in the article"))
+    return shown
+
+
+@dataclass
+class NotebookCell:
+    code: str
+    outputs: list[str]  # text outputs, in order
+    figures: list[bytes]  # SVG figures, in order
+    refused: list[str]
+
+
+def notebook_census(page_html: str) -> tuple[list[NotebookCell], list[str]]:
+    """The code cells of a page mkdocs-jupyter rendered, and what is refused outside them."""
+    root = article(page_html).select_one(".jp-Notebook")
+    if root is None:
+        return [], ["no rendered notebook found"]
+    cells, refused = [], []
+    for cell in root.select("div.jp-Cell[id]"):
+        classes = cell.get("class") or []
+        if "jp-MarkdownCell" in classes:
+            for tag in cell.find_all(True):
+                if tag.name == "pre":
+                    block = classify_pre(tag)
+                    if block.kind != "other":
+                        refused.append(f"a code block in a markdown cell ({block.lang}): {block.text[:60]!r}")
+                elif tag.name in ("img", "svg") or _hidden(tag) or tag.name in ("script", "style"):
+                    refused.append(f"<{tag.name}> in a markdown cell")
             continue
-        if lang in PYTHON_LANGS | UNCHECKED_PYTHON or lang == "output":
-            code = _CODE.search(text, div.end())
-            block = comparable(html.unescape(_TAG.sub("", _LINENOS.sub("", code.group(1)))))
-            (output if lang == "output" else python).append(block)
-    return python, output
+        if "jp-CodeCell" not in classes:
+            refused.append(f"a cell of an unknown kind: {classes}")
+            continue
+        source = cell.select_one(".jp-InputArea .highlight-ipynb pre")
+        code = comparable(source.get_text()) if source else ""
+        outputs, figures, bad = [], [], []
+        for out in cell.select(".jp-OutputArea-output"):
+            mime = out.get("data-mime-type", "")
+            if mime in ("text/plain", "application/vnd.jupyter.stdout", "application/vnd.jupyter.stderr"):
+                outputs.append(comparable(out.get_text()))
+            elif mime == "image/svg+xml":
+                img = out.find("img")
+                src = img.get("src", "") if img else ""
+                prefix = "data:image/svg+xml;base64,"
+                if src.startswith(prefix):
+                    figures.append(base64.b64decode(src[len(prefix):]))
+                else:
+                    bad.append("an SVG output that is not the stored figure")
+            else:
+                bad.append(f"an output the tests cannot check ({mime or 'unknown type'})")
+        cells.append(NotebookCell(code, outputs, figures, bad))
+    return cells, refused
 
 
-def hidden_elements(page_html: str) -> list[str]:
-    """Elements the page hides from readers: code could run there unseen."""
-    return _HIDDEN.findall(content(page_html))
-
-
-def markdown_renderer(mkdocs_yml: Path) -> markdown.Markdown:
+def markdown_renderer(mkdocs_yml):
     """A Markdown converter with the site's extensions, for testing the census itself."""
+    import markdown
+    from mkdocs.config import load_config
+
     config = load_config(str(mkdocs_yml))
-    return markdown.Markdown(
-        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-    )
+    return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
 
 
-def rendered_python_code(renderer: markdown.Markdown, text: str) -> list[str]:
+def render(renderer, text: str) -> str:
     renderer.reset()
-    return code_blocks(renderer.convert(text))[0]
+    return '<article class="md-content__inner md-typeset">' + renderer.convert(text) + "</article>"
+
+
+def rendered_python_code(renderer, text: str) -> list[str]:
+    return [s.text for s in markdown_census(render(renderer, text)) if s.kind == "python"]

@@ -95,7 +95,9 @@ def blocks(notebook, path: Path, make_block) -> list:
         text = shown_text(cell)
         found.append(
             make_block(
-                label=f"cell_{number}", line=number, code=cell.source, filename=str(path), first_line=1,
+                # A name of its own per cell, so that tracebacks and shape comments point at
+                # the cell (and no machine path lands in a stored output).
+                label=f"cell_{number}", line=number, code=cell.source, filename=f"{path}#cell{number}", first_line=1,
                 options=options, shown=text or None,
                 tolerance=tolerance_in(
                     "\n".join(ln for ln in cell.source.split("\n") if ln.lstrip().startswith("#") and "±" in ln)
@@ -139,7 +141,8 @@ def set_outputs(cell, result: dict) -> None:
     if result["exception"]:
         name, _, value = result["error"].partition(": ")
         outputs.append(
-            nbformat.v4.new_output("error", ename=name, evalue=value, traceback=result["traceback"].split("\n"))
+            # The error as Python's last line shows it: a full traceback would carry paths.
+            nbformat.v4.new_output("error", ename=name, evalue=value, traceback=result["error"].split("\n"))
         )
     cell.outputs = outputs
 

@@ -48,7 +48,24 @@ KNOWN_OPTIONS = {"raises", "warns", "notest"}
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _INCLUDE = re.compile(r"""^--8<--\s+["'](?P<path>[^"':]+)["']\s*$""")
 _FIGURE = re.compile(r"^\s*!\[[^\]]*\]\((?P<path>[^)\s]+\.svg)\)")
-_TITLE = re.compile(r"""\btitle=(?P<q>["'])(?P<title>.*?)(?P=q)""")
+_TITLE = re.compile(r"""(?<![\w-])title=(?P<q>["'])(?P<title>.*?)(?P=q)""")
+# What a fence not run must tell the reader, in the title shown above it.
+NOT_RUN = re.compile(r"^Not run here: \S.{7,}")
+# A comment that states a value ("# 101770", "# -> 5", "# prints True"): nothing would check it.
+_VALUE_COMMENT = re.compile(r"#\s*(?:->|=>|==|prints?\b|outputs?\b|returns?\b|gives\b|result\b)")
+
+
+def _states_value(comment: str) -> bool:
+    """``# -> 5``, ``# prints 3``, or a comment that is only a value: ``# 101770``, ``# [1, 2]``."""
+    import ast
+
+    if _VALUE_COMMENT.match(comment):
+        return True
+    try:
+        ast.literal_eval(comment.lstrip("#").strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 _TAB = re.compile(r'^(?P<indent>[ \t]*)===[!+]{0,2}[ \t]+"')
 
 
@@ -122,7 +139,7 @@ def _parse_info(info: str) -> tuple[str | None, set[str], str | None]:
         parts = parse_superfences_block_info(without_title)
     except ValueError:
         parts = without_title.split()
-    lang = parts[0].lower() if parts else None
+    lang = parts[0].lower() if parts else None  # {#id .python}: the parser puts the class first
     options = {p for p in parts[1:] if "=" not in p and not p.startswith((".", "#"))}
     return lang, options, title
 
@@ -262,6 +279,10 @@ def _find_figure(pf: PythonFence, lines: list[str]) -> None:
         pf.figure_line = n + 1
 
 
+def _is_shape(line: str) -> bool:
+    return bool(re.search(r"#\s*\((?:None|\d+)(?:,\s*(?:None|\d+))*,?\)\s*$", line))
+
+
 def _check_python_fence(fence: Fence) -> None:
     unknown = fence.options - KNOWN_OPTIONS
     if unknown:
@@ -269,11 +290,18 @@ def _check_python_fence(fence: Fence) -> None:
             f"{fence.path}:{fence.line}: unknown fence option(s) {sorted(unknown)}; "
             f"known: {sorted(KNOWN_OPTIONS)}"
         )
-    if "notest" in fence.options and not (fence.title or "").startswith("Not run"):
+    if "notest" in fence.options and not NOT_RUN.match(fence.title or ""):
         raise PageError(
             f"{fence.path}:{fence.line}: a fence marked notest must tell the reader it is "
-            'not run, and why: {.python notest title="Not run here: ..."}'
+            'not run, and why, in its title: {.python notest title="Not run here: <the reason>"}'
         )
+    for offset, line in enumerate(fence.body.split("\n")):
+        code, hash_, comment = line.partition("#")
+        if hash_ and code.strip() and _states_value("#" + comment) and not _is_shape(line):
+            raise PageError(
+                f"{fence.path}:{fence.first_code_line + offset}: a comment that states a value "
+                "is not checked; print the value and show it in the output block"
+            )
     stripped = [ln for ln in fence.body.split("\n") if ln.strip()]
     includes = [ln for ln in stripped if ln.strip().startswith("--8<--")]
     if includes:

@@ -477,7 +477,7 @@ class FenceItem(pytest.Item):
         block = self.block
         code_file = Path(block.filename)
         lines = block.code.split("\n")
-        name = code_file.relative_to(self.config.rootpath) if code_file.is_absolute() else code_file
+        name = os.path.relpath(code_file, self.config.rootpath)
         problems = []
         for offset, line in enumerate(lines):
             n = block.first_line + offset
