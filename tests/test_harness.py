@@ -738,7 +738,7 @@ def test_census_sees_blocks_whatever_their_attributes(text, kind):
     "text, message",
     [
         ('```{.python notest title="Not run"}\nimport this\n```\n', "must tell the reader it is not run"),
-        ('```{.python notest data-title="Not run here: needs the network"}\nimport this\n```\n', "must tell the reader"),
+        ('```{.python notest data-title="Not run here: needs the network"}\nimport this\n```\n', "docs/p.md:1: *"),
         ("```python\nn = 101770\nprint(n)  # 101770\n```\n", "a comment that states a value"),
         ("```python\nx = [1, 2]  # -> [1, 2]\n```\n", "a comment that states a value"),
         ("```python\nprint(True)  # prints True\n```\n", "a comment that states a value"),
