@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Run every page as other machines run it: the outputs a page shows must hold on any
+# x86-64 CPU, with oneDNN on or off, on any number of threads (README, "Numbers that
+# vary"). Each variant reruns the pages (docs/); the harness's own tests do not depend
+# on the CPU. Usage, from the repository root:  bash tests/portability.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+pytest=.venv/bin/pytest
+failed=()
+run() {
+  local name=$1; shift
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then echo "=== $name: passed in $((SECONDS - start)) s"; else failed+=("$name"); echo "=== $name: FAILED"; fi
+}
+run "as is"                          $pytest docs -q
+run "oneDNN off"                     env TF_ENABLE_ONEDNN_OPTS=0 $pytest docs -q
+run "oneDNN off, 4 intra-op threads" env TF_ENABLE_ONEDNN_OPTS=0 TF_NUM_INTRAOP_THREADS=4 $pytest docs -q
+run "oneDNN as on AVX2 CPUs"         env ONEDNN_MAX_CPU_ISA=AVX2 $pytest docs -q
+run "oneDNN as on SSE4.1 CPUs"       env ONEDNN_MAX_CPU_ISA=SSE41 $pytest docs -q
+run "one core"                       taskset -c 0 $pytest docs -q -n0
+if ((${#failed[@]})); then echo "failed: ${failed[*]}"; exit 1; fi
+echo "all variants passed"
