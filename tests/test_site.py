@@ -161,3 +161,11 @@ def test_the_site_adds_nothing_that_could_hide_a_block():
         text = re.sub(r"/\*.*?\*/", "", (DOCS / name).read_text(), flags=re.DOTALL)
         found = _HIDING_CSS.findall(text)
         assert not found, f"docs/{name} could hide content: {found}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_each_notebook_offers_the_file_the_tests_ran_for_download(nb, site):
+    served = built_page(site, nb).parent / nb.name
+    assert served.is_file() and served.read_bytes() == nb.read_bytes(), f"{served} is not the notebook the tests ran"
+    html = built_page(site, nb).read_text(encoding="utf-8")
+    assert f'href="{nb.name}"' in html, f"{nb.relative_to(REPO)}: the page has no download link to {nb.name}"
