@@ -748,3 +748,34 @@ def test_unchecked_claims_in_fences_are_refused(site, text, message):
     result = site({"p.md": text})
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"*{message}*"])
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('```python\nprint(0.5)\n```\n\n```output title="±0.5"\n0.5\n```\n', "is more than ±0.05"),
+        ("```python\nimport tests.harness.execute as e\n```\n", "may not reach into the harness"),
+    ],
+)
+def test_a_page_cannot_loosen_or_tamper_with_its_checks(site, text, message):
+    result = site({"p.md": text})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])
+
+
+def test_notebook_raw_cells_and_unchecked_outputs_are_refused(site):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_raw_cell("print('shown, never run')")]
+    nb.cells[0].id = "raw"
+    result = site({"t.ipynb": nbformat.writes(nb)})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*a raw cell is shown as it is and checked by nothing*"])
+    cell = nbformat.v4.new_code_cell("1")
+    cell.id = "html"
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1", "text/html": "<b>2</b>"})]
+    nb.cells = [cell]
+    result = site({"t.ipynb": nbformat.writes(nb)})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*an output the tests cannot check*"])

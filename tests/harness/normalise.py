@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 
 FIGURE_TOLERANCE_PX = 0.01
+# The largest tolerance a page may declare: beyond it a number says nothing.
+MAX_TOLERANCE = 0.05
 
 _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+\b")
 # A Keras progress line: "12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 20ms/step - loss: 0.31",

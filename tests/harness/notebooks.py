@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .normalise import tolerance_in
+from .normalise import MAX_TOLERANCE, tolerance_in
 from .pages import PageError
 
 RAISES, WARNS, SKIP = "raises-exception", "warns", "skip-execution"
@@ -62,10 +62,12 @@ def shown_text(cell) -> str:
 def blocks(notebook, path: Path, make_block) -> list:
     found = []
     for number, cell in enumerate(notebook.cells, start=1):
+        where = f"{path}:cell {number}"
+        if cell.cell_type == "raw":
+            raise PageError(f"{where}: a raw cell is shown as it is and checked by nothing")
         if cell.cell_type != "code":
             continue
         tags = _tags(cell)
-        where = f"{path}:cell {number}"
         unknown = {t for t in tags - KNOWN_TAGS if not t.startswith(("hide", "remove"))}
         if unknown & {"raises", "skip", "notest", "nbval-skip", "nbval-ignore-output", "nbval-raises-exception"}:
             raise PageError(f"{where}: use the tags {sorted(KNOWN_TAGS)}, not {sorted(unknown)}")
@@ -88,20 +90,26 @@ def blocks(notebook, path: Path, make_block) -> list:
         figures = [o.data[SVG].encode("utf-8") for o in cell.outputs if o.output_type == "display_data" and SVG in o.data]
         others = [
             o for o in cell.outputs
-            if o.output_type == "display_data" and SVG not in o.data
+            if (o.output_type == "display_data" and set(o.data) - {SVG, "text/plain"})
+            or (o.output_type == "execute_result" and set(o.data) != {"text/plain"})
         ]
         if others:
             raise PageError(f"{where}: the cell shows an output the tests cannot check: {sorted(others[0].data)}")
         text = shown_text(cell)
+        tolerance = tolerance_in(
+            "\n".join(ln for ln in cell.source.split("\n") if ln.lstrip().startswith("#") and "±" in ln)
+        )
+        if tolerance is not None and tolerance > MAX_TOLERANCE:
+            raise PageError(f"{where}: a tolerance of ±{tolerance:g} is more than ±{MAX_TOLERANCE:g}")
+        if "tests.harness" in cell.source:
+            raise PageError(f"{where}: a page may not reach into the harness that checks it")
         found.append(
             make_block(
                 # A name of its own per cell, so that tracebacks and shape comments point at
                 # the cell (and no machine path lands in a stored output).
                 label=f"cell_{number}", line=number, code=cell.source, filename=f"{path}#cell{number}", first_line=1,
                 options=options, shown=text or None,
-                tolerance=tolerance_in(
-                    "\n".join(ln for ln in cell.source.split("\n") if ln.lstrip().startswith("#") and "±" in ln)
-                ),
+                tolerance=tolerance,
                 figures=figures, display_last=True, source=cell,
             )
         )

@@ -204,6 +204,14 @@ def scan(path: Path, text: str | None = None) -> Page:
                 f"{path}:{fence.line}: a {fence.lang} block is Python the tests cannot check; "
                 "write it as a python fence, with its output in an ```output block"
             )
+        if fence.lang == OUTPUT_LANG and fence.tolerance is not None:
+            from .normalise import MAX_TOLERANCE
+
+            if fence.tolerance > MAX_TOLERANCE:
+                raise PageError(
+                    f"{path}:{fence.line}: a tolerance of ±{fence.tolerance:g} is more than "
+                    f"±{MAX_TOLERANCE:g}: print fewer decimals or train to a steadier result"
+                )
         if fence.lang in PYTHON_LANGS:
             _check_python_fence(fence)
             output = None
@@ -302,6 +310,8 @@ def _check_python_fence(fence: Fence) -> None:
                 f"{fence.path}:{fence.first_code_line + offset}: a comment that states a value "
                 "is not checked; print the value and show it in the output block"
             )
+    if "tests.harness" in fence.body:
+        raise PageError(f"{fence.path}:{fence.line}: a page may not reach into the harness that checks it")
     stripped = [ln for ln in fence.body.split("\n") if ln.strip()]
     includes = [ln for ln in stripped if ln.strip().startswith("--8<--")]
     if includes:
