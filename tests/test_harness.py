@@ -514,9 +514,9 @@ def test_a_figure_may_move_by_rounding_but_not_change(site):
     def nudge(text, by):
         return _re.sub(r'(d="M )(\d+\.\d+)', lambda m: m.group(1) + f"{float(m.group(2)) + by:.6f}", text, count=3)
 
-    svg.write_text(nudge(drawn, 0.004))
+    svg.write_text(nudge(drawn, 0.3))
     site({}).assert_outcomes(passed=1)
-    svg.write_text(nudge(drawn, 0.5))
+    svg.write_text(nudge(drawn, 2))
     site({}).assert_outcomes(failed=1)
     svg.write_text(drawn)
     more = FIGURE_PAGE.replace("[0, 1, 2], [3, 1, 2]", "[0, 1, 2, 3], [3, 1, 2, 2]")

@@ -21,16 +21,18 @@ block must still match exactly. That is how a page shows numbers that honestly v
 with the CPU (losses after training), and nothing else.
 
 Figures (:func:`same_figure`) are compared as SVG whose numbers (coordinates) may
-differ by at most FIGURE_TOLERANCE_PX: rounding moves training curves by about
-4e-5 px between CPUs, while another curve, axis or number of epochs changes the
-SVG's structure or moves points by far more.
+differ by at most FIGURE_TOLERANCE_PX, half a pixel, which nobody can see: rounding
+moves a training curve by about 4e-5 px between CPUs, and one test image classified
+differently after training moves an accuracy curve by about 0.15 px; another curve,
+axis, tick label or number of epochs changes the SVG's structure, and other data moves
+points by far more.
 """
 
 from __future__ import annotations
 
 import re
 
-FIGURE_TOLERANCE_PX = 0.01
+FIGURE_TOLERANCE_PX = 0.5
 # The largest tolerance a page may declare: beyond it a number says nothing.
 MAX_TOLERANCE = 0.05
 
