@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages the tests need, installed if missing (README, "Use it"):
 #   dataset-fashion-mnist  the real Fashion-MNIST files the Fashion-MNIST tutorial reads
+#   chromium               the browser tests/test_browser.py drives (headless)
 # Quick when they are there already; uses sudo when not run as root.
 set -euo pipefail
-packages=(dataset-fashion-mnist)
+packages=(dataset-fashion-mnist chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

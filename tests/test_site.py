@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from tests.harness import notebooks
 from tests.harness.census import comparable, markdown_census, notebook_census
@@ -32,11 +30,10 @@ def built_page(site: Path, page: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site, built once, strictly. The harness plugin refuses network connections."""
-    site_dir = tmp_path_factory.mktemp("site")
-    build(load_config(str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
-    return site_dir
+def site(published) -> Path:
+    """The pages as published (tests/conftest.py): built strictly by mike, as the workflow
+    builds them."""
+    return published.site
 
 
 def test_site_builds_strictly_and_offline(site):

@@ -1,0 +1,50 @@
+"""MkDocs hook: two accessibility fixes the theme's markup needs.
+
+- Material 9.8 renders the search overlay as `<div ... role="dialog">` without a name,
+  which axe-core and Lighthouse report (aria-dialog-name): it gets `aria-label="Search"`.
+- Notebook code cells scroll sideways when a line is long, like code blocks on the
+  Markdown pages, which the theme puts in the tab order for that reason: so are they.
+- A figure the tests drew sits in a paragraph that scrolls sideways on a phone
+  (docs/stylesheets/extra.css): the paragraph joins the tab order, so a keyboard can
+  scroll it too (axe: scrollable-region-focusable).
+
+It also fixes the 404 page's base address for mike: MkDocs gives that page an absolute
+base without a trailing slash ("/name/2.21"), against which the theme's script resolves
+"search/search_index.json" and "../versions.json" one folder too high.
+
+tests/test_browser.py runs axe-core on the built pages and loads the 404 page.
+"""
+
+from __future__ import annotations
+
+import re
+
+NOTEBOOK_CODE = '<div class="highlight-ipynb hl-python">'
+BASE = re.compile(r'("base": "[^"]*[^/"])"')
+FIGURE = re.compile(r'<p>(<img alt="[^"]*" src="[^"]*figures/[^"]+\.svg" />)</p>')
+
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+
+
+def named(output: str, where: str) -> str:
+    if SEARCH_DIALOG not in output:
+        raise RuntimeError(
+            f"{where}: Material's search dialog markup changed; update hooks/accessibility.py"
+        )
+    return output.replace(SEARCH_DIALOG, NAMED, 1)
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html)
+
+
+def on_post_page(output: str, page, config) -> str:
+    output = output.replace(NOTEBOOK_CODE, NOTEBOOK_CODE[:-1] + ' tabindex="0">')
+    return named(output, page.file.src_uri)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    if template_name != "404.html":
+        return output
+    return BASE.sub(r'\1/"', named(output, template_name), count=1)
