@@ -1,4 +1,5 @@
-"""MkDocs hook: two accessibility fixes the theme's markup needs.
+"""MkDocs hook: small fixes to the theme's markup, for accessibility and for a site that
+makes no request off its own host.
 
 - Material 9.8 renders the search overlay as `<div ... role="dialog">` without a name,
   which axe-core and Lighthouse report (aria-dialog-name): it gets `aria-label="Search"`.
@@ -7,6 +8,10 @@
 - A figure the tests drew sits in a paragraph that scrolls sideways on a phone
   (docs/stylesheets/extra.css): the paragraph joins the tab order, so a keyboard can
   scroll it too (axe: scrollable-region-focusable).
+
+The repository link in the header stays a plain link: the theme's script would otherwise
+fetch the repository's star and fork counts from api.github.com on every page, a request
+to a third party that fails offline and in the browser tests.
 
 It also fixes the 404 page's base address for mike: MkDocs gives that page an absolute
 base without a trailing slash ("/name/2.21"), against which the theme's script resolves
@@ -27,11 +32,17 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 NAMED = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
 
 
+SOURCE = ' class="md-source" data-md-component="source">'
+
+
 def named(output: str, where: str) -> str:
-    if SEARCH_DIALOG not in output:
-        raise RuntimeError(
-            f"{where}: Material's search dialog markup changed; update hooks/accessibility.py"
-        )
+    for markup in (SEARCH_DIALOG, SOURCE):
+        if markup not in output:
+            raise RuntimeError(
+                f"{where}: the theme's markup changed ({markup.strip()}); "
+                "update hooks/accessibility.py"
+            )
+    output = output.replace(SOURCE, ' class="md-source">')
     return output.replace(SEARCH_DIALOG, NAMED, 1)
 
 

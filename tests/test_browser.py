@@ -26,10 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 740}
-# The one request the site makes off the machine, refused here like every other one: with
-# repo_url on GitHub, the theme fetches the repository's star and fork counts for the header.
-# The page must work without them (the browser tests show it does).
-OPTIONAL_HOSTS = {"api.github.com"}
+
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -124,17 +121,13 @@ class Visit:
         self.page.route("**/*", self._local_only)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        self.page.on("requestfailed", lambda r: self._optional(r.url) or self.problems.append(
+        self.page.on("requestfailed", lambda r: self.problems.append(
             f"request failed: {r.url} ({r.failure})"))
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"HTTP {r.status}: {r.url}"))
 
-    @staticmethod
-    def _optional(url: str) -> bool:
-        return urlsplit(url).hostname in OPTIONAL_HOSTS
-
     def _console(self, message):
-        if message.type == "error" and not self._optional(message.location.get("url", "")):
+        if message.type == "error":
             self.problems.append(f"console error: {message.text} ({message.location})")
 
     @staticmethod
