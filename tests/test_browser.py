@@ -163,12 +163,14 @@ def desktop(browser):
 
 
 # Output blocks whose rendered height shows more lines than their text has: wrapped.
-WRAPPED_OUTPUTS = """() => [...document.querySelectorAll('.language-output pre > code')]
+WRAPPED_OUTPUTS = """() => [...document.querySelectorAll(
+    '.language-output pre > code, .jp-RenderedText pre')]
   .filter(code => {
     const style = getComputedStyle(code);
     const lines = code.textContent.replace(/\\n$/, '').split('\\n').length;
     const inner = code.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-    return style.whiteSpace !== 'pre' || inner > (lines + 0.5) * parseFloat(style.lineHeight);
+    const line = parseFloat(style.lineHeight);  // NaN for 'normal': counted as wrapped
+    return style.whiteSpace !== 'pre' || !(inner <= (lines + 0.5) * line);
   })
   .map(code => code.textContent.split('\\n')[0].slice(0, 60))"""
 
