@@ -13,6 +13,10 @@ The repository link in the header stays a plain link: the theme's script would o
 fetch the repository's star and fork counts from api.github.com on every page, a request
 to a third party that fails offline and in the browser tests.
 
+A notebook page gets the description its notebook's metadata holds
+(`metadata.description`), as a Markdown page gets the one in its front matter, so that
+no two pages share the site's description.
+
 It also fixes the 404 page's base address for mike: MkDocs gives that page an absolute
 base without a trailing slash ("/name/2.21"), against which the theme's script resolves
 "search/search_index.json" and "../versions.json" one folder too high.
@@ -22,7 +26,9 @@ tests/test_browser.py runs axe-core on the built pages and loads the 404 page.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 NOTEBOOK_CODE = '<div class="highlight-ipynb hl-python">'
 BASE = re.compile(r'("base": "[^"]*[^/"])"')
@@ -40,13 +46,19 @@ def named(output: str, where: str) -> str:
         if markup not in output:
             raise RuntimeError(
                 f"{where}: the theme's markup changed ({markup.strip()}); "
-                "update hooks/accessibility.py"
+                "update hooks/markup.py"
             )
     output = output.replace(SOURCE, ' class="md-source">')
     return output.replace(SEARCH_DIALOG, NAMED, 1)
 
 
 def on_page_content(html: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+        description = notebook.get("metadata", {}).get("description")
+        if not description:
+            raise RuntimeError(f"{page.file.src_uri}: no metadata.description for the page")
+        page.meta["description"] = description
     return FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html)
 
 

@@ -166,3 +166,15 @@ def test_each_notebook_offers_the_file_the_tests_ran_for_download(nb, site):
     assert served.is_file() and served.read_bytes() == nb.read_bytes(), f"{served} is not the notebook the tests ran"
     html = built_page(site, nb).read_text(encoding="utf-8")
     assert f'href="{nb.name}"' in html, f"{nb.relative_to(REPO)}: the page has no download link to {nb.name}"
+
+
+def test_every_page_has_a_description_of_its_own(site):
+    """Search engines show a page's meta description: no two pages may share one."""
+    descriptions = {}
+    for page in PAGES + NOTEBOOKS:
+        html = built_page(site, page).read_text(encoding="utf-8")
+        found = re.findall(r'<meta name="description" content="([^"]*)"', html)
+        assert len(found) == 1 and found[0].strip(), f"{page}: no meta description"
+        descriptions.setdefault(found[0], []).append(str(page.relative_to(REPO)))
+    shared = {d: p for d, p in descriptions.items() if len(p) > 1}
+    assert not shared, f"pages sharing a description: {shared}"
