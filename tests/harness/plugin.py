@@ -78,7 +78,8 @@ def pytest_configure(config):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
     config.stash[_EDITS] = {}
-    _start_server()
+    if not (getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")):
+        _start_server()  # not in xdist's controller: it runs no page, its workers do
 
 
 def _start_server():
