@@ -15,9 +15,22 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     Visit,
     browser,
     pages,
-    phone,
     server,
 )
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    """A phone-sized tab whose pages get an empty script for the theme's search worker.
+
+    Each page still requests the search index (the theme's main script fetches it and
+    hands it to the worker), so a wrong index address still fails here; only building the
+    index in the worker, the same work for every page, is left out. The search itself,
+    with the real worker, is tested once in test_browser.py.
+    """
+    visit = Visit(browser, PHONE, search_worker=False)
+    yield visit
+    visit.close()
 
 # Output blocks whose rendered height shows more lines than their text has: wrapped.
 WRAPPED_OUTPUTS = """() => [...document.querySelectorAll(
@@ -63,6 +76,7 @@ def test_page_loads_cleanly_and_fits_a_phone(path, pages, phone):
     try:
         cut = phone.page.evaluate(CUT_OFF_CODE)
     finally:
+        phone.page.goto("about:blank")  # so that going back to a phone lays out nothing
         phone.page.set_viewport_size(PHONE)
     assert not cut, (f"{url}: at {DESKTOP['width']} px these Python lines are wider than "
                      f"their block (break them deliberately): {cut}")

@@ -144,7 +144,9 @@ def test_docs_holds_only_pages_figures_and_styles():
 
 _HIDING_CSS = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|(?:max-)?height\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])"
-    r"|font-size\s*:\s*0(?![.\d])|clip(?:-path)?\s*:|text-indent\s*:\s*-|scale\(\s*0\s*\)|content-visibility",
+    r"|font-size\s*:\s*0(?![.\d])|clip(?:-path)?\s*:|text-indent\s*:\s*-|scale\(\s*0\s*\)"
+    # "auto" only lays out off-screen content later; "hidden" would never show it.
+    r"|content-visibility\s*:(?!\s*auto\s*[;}])",
     re.IGNORECASE,
 )
 
@@ -160,12 +162,34 @@ def test_the_site_adds_nothing_that_could_hide_a_block():
         assert not found, f"docs/{name} could hide content: {found}"
 
 
+@pytest.mark.parametrize("css, hides", [
+    (".x { display: none; }", True), (".x { visibility:hidden }", True),
+    (".x { max-height: 0; }", True), (".x { opacity: 0 }", True),
+    (".x { clip-path: inset(50%); }", True), (".x { text-indent: -999em; }", True),
+    (".x { content-visibility: hidden; }", True), (".x { content-visibility:hidden}", True),
+    (".x { content-visibility: auto; }", False), (".x { content-visibility: auto }", False),
+    (".x { opacity: 0.5; height: 0.5rem; }", False),
+])
+def test_the_hiding_css_rule_catches_what_hides_and_only_that(css, hides):
+    assert bool(_HIDING_CSS.search(css)) == hides
+
+
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
 def test_each_notebook_offers_the_file_the_tests_ran_for_download(nb, site):
     served = built_page(site, nb).parent / nb.name
     assert served.is_file() and served.read_bytes() == nb.read_bytes(), f"{served} is not the notebook the tests ran"
     html = built_page(site, nb).read_text(encoding="utf-8")
     assert f'href="{nb.name}"' in html, f"{nb.relative_to(REPO)}: the page has no download link to {nb.name}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_each_notebook_page_inlines_only_the_css_it_can_use(nb, site):
+    """hooks/notebook_css.py cuts mkdocs-jupyter's 575 KB of inlined JupyterLab CSS (what
+    made the tutorials slow on a phone) to the rules the page can use."""
+    html = built_page(site, nb).read_text(encoding="utf-8")
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL)
+    assert styles and max(map(len, styles)) < 40_000, (
+        f"{nb.relative_to(REPO)}: inlined styles of {sorted(map(len, styles))} characters")
 
 
 def test_every_page_has_a_description_of_its_own(site):
