@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import multiprocessing
+import multiprocessing.forkserver  # before pytester's in-process runs snapshot sys.modules
 import os
 import re
 import shutil
@@ -78,18 +79,24 @@ def pytest_configure(config):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
     config.stash[_EDITS] = {}
-    if not (getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")):
-        _start_server()  # not in xdist's controller: it runs no page, its workers do
+
+
+_server_started = False
 
 
 def _start_server():
-    """Start the server pages fork from now, so it imports TensorFlow while pytest collects.
+    """Start the server pages fork from, when a process runs its first page: xdist's
+    controller and a worker that runs no page never import TensorFlow.
 
     Its standard streams go to /dev/null: TensorFlow prints start-up lines (oneDNN, CUDA
     probes) whatever TF_CPP_MIN_LOG_LEVEL says, and they belong to no page. A page's
     process points its streams at the page's capture while a block runs (execute.py).
     """
-    from multiprocessing import forkserver
+    global _server_started
+    forkserver = multiprocessing.forkserver
+    if _server_started:
+        return
+    _server_started = True
 
     # The server imports tests.harness.child by name, and Python 3.11's forkserver ignores
     # the sys.path it is given: put this repository on its PYTHONPATH, ahead of any
@@ -174,6 +181,7 @@ class PageProcess:
 
     def __init__(self, label: str):
         self.workdir = tempfile.mkdtemp(prefix=f"page-{label}-")
+        _start_server()
         ctx = _context()
         self.conn, child_end = ctx.Pipe()
         # By its entry in sys.modules: pytester's in-process runs re-import modules, and
