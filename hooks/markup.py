@@ -21,8 +21,6 @@ It also fixes the 404 page's base address for mike: MkDocs gives that page an ab
 base without a trailing slash ("/name/2.21"), against which the theme's script resolves
 "search/search_index.json" and "../versions.json" one folder too high.
 
-The theme's script is deferred (see BUNDLE below).
-
 tests/test_browser.py runs axe-core on the built pages and loads the 404 page.
 """
 
@@ -41,10 +39,6 @@ NAMED = '<div class="md-search" data-md-component="search" role="dialog" aria-la
 
 
 SOURCE = ' class="md-source" data-md-component="source">'
-# The theme's script, last in <body>: deferred, it runs once the page is parsed, as
-# before, but no longer before the browser's first paint (a phone showed the text up to a
-# second later while the script set up every code block: Lighthouse, training/fit/).
-BUNDLE = re.compile(r'(<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js")></script>')
 
 
 def named(output: str, where: str) -> str:
@@ -55,9 +49,6 @@ def named(output: str, where: str) -> str:
                 "update hooks/markup.py"
             )
     output = output.replace(SOURCE, ' class="md-source">')
-    output, deferred = BUNDLE.subn(r"\1 defer></script>", output)
-    if deferred != 1:
-        raise RuntimeError(f"{where}: the theme's script tag changed; update hooks/markup.py")
     return output.replace(SEARCH_DIALOG, NAMED, 1)
 
 
