@@ -7,7 +7,8 @@ makes no request off its own host.
   Markdown pages, which the theme puts in the tab order for that reason: so are they.
 - A figure the tests drew sits in a paragraph that scrolls sideways on a phone
   (docs/stylesheets/extra.css): the paragraph joins the tab order, so a keyboard can
-  scroll it too (axe: scrollable-region-focusable).
+  scroll it too (axe: scrollable-region-focusable). So do a table's scrolling wrapper
+  and the row of a tab group's titles, which scrolls on a phone when the titles are long.
 
 The repository link in the header stays a plain link: the theme's script would otherwise
 fetch the repository's star and fork counts from api.github.com on every page, a request
@@ -52,6 +53,17 @@ def named(output: str, where: str) -> str:
     return output.replace(SEARCH_DIALOG, NAMED, 1)
 
 
+TABLE = re.compile(r"<table>.*?</table>", re.S)
+
+
+def scrollable_tables(html: str) -> str:
+    """A table in the wrapper the theme's script puts it in (so that it scrolls sideways on
+    a phone), made here so that it can join the tab order (axe: scrollable-region-focusable).
+    The script still wraps the table once more; extra.css makes that inner wrapper plain."""
+    return TABLE.sub(lambda m: '<div class="md-typeset__scrollwrap" tabindex="0">'
+                     f'<div class="md-typeset__table">{m.group(0)}</div></div>', html)
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
@@ -59,7 +71,8 @@ def on_page_content(html: str, page, config, files) -> str:
         if not description:
             raise RuntimeError(f"{page.file.src_uri}: no metadata.description for the page")
         page.meta["description"] = description
-    return FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html)
+    html = html.replace('<div class="tabbed-labels">', '<div class="tabbed-labels" tabindex="0">')
+    return scrollable_tables(FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html))
 
 
 def on_post_page(output: str, page, config) -> str:

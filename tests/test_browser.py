@@ -246,7 +246,12 @@ def test_no_accessibility_violation(path, scheme, server, pages, schemes):
     visit.open(url, laid_out=scheme == "dark")
     results = Axe().run(visit.page, options=AXE_OPTIONS)
     violations = results.response["violations"]
-    assert not violations, f"{url} ({scheme}):\n" + "\n".join(
+    assert not violations, f"{url} ({scheme}):\n" + describe(violations)
+
+
+def describe(violations: list[dict]) -> str:
+    """axe-core's violations, a line each: the rule, its impact, and where (five at most)."""
+    return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']}: "
         + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
                     for n in v["nodes"][:5])
