@@ -93,10 +93,10 @@ def _start_server():
     process points its streams at the page's capture while a block runs (execute.py).
     """
     global _server_started
-    forkserver = multiprocessing.forkserver
     if _server_started:
         return
     _server_started = True
+    forkserver = multiprocessing.forkserver
 
     # The server imports tests.harness.child by name, and Python 3.11's forkserver ignores
     # the sys.path it is given: put this repository on its PYTHONPATH, ahead of any
