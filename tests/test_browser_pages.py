@@ -37,7 +37,7 @@ def phone(browser):
     index in the worker, the same work for every page, is left out. The search itself,
     with the real worker, is tested once in test_browser.py.
     """
-    visit = Visit(browser, PHONE, search_worker=False)
+    visit = Visit(browser, PHONE, search_worker=False, axe=True)
     yield visit
     visit.close()
 
@@ -81,9 +81,7 @@ def test_page_loads_cleanly_and_fits_a_phone(path, pages, phone):
     assert sideways <= 0, f"{url}: at {PHONE['width']} px the page scrolls {sideways} px sideways"
     wrapped = phone.page.evaluate(WRAPPED_OUTPUTS)
     assert not wrapped, f"{url}: output blocks wrap instead of scrolling: {wrapped}"
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(phone.page, options=AXE_EVERY_PAGE).response["violations"]
+    found = phone.axe_violations(AXE_EVERY_PAGE)
     assert not found, f"{url}: axe-core at {PHONE['width']} px:\n" + describe(found)
     phone.page.set_viewport_size(DESKTOP)
     try:
