@@ -13,10 +13,10 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     DESKTOP,
     PAGES,
     PHONE,
-    Visit,
     browser,
-    pages,
     describe,
+    pages,
+    phone,
     server,
 )
 
@@ -27,19 +27,6 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
 AXE_EVERY_PAGE = {**AXE_OPTIONS, "rules": {**AXE_OPTIONS["rules"],
                                              "color-contrast": {"enabled": False}}}
 
-
-@pytest.fixture(scope="module")
-def phone(browser):
-    """A phone-sized tab whose pages get an empty script for the theme's search worker.
-
-    Each page still requests the search index (the theme's main script fetches it and
-    hands it to the worker), so a wrong index address still fails here; only building the
-    index in the worker, the same work for every page, is left out. The search itself,
-    with the real worker, is tested once in test_browser.py.
-    """
-    visit = Visit(browser, PHONE, search_worker=False, axe=True)
-    yield visit
-    visit.close()
 
 # Output blocks whose rendered height shows more lines than their text has: wrapped.
 WRAPPED_OUTPUTS = """() => [...document.querySelectorAll(
