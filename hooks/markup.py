@@ -5,6 +5,10 @@ makes no request off its own host.
   which axe-core and Lighthouse report (aria-dialog-name): it gets `aria-label="Search"`.
 - Notebook code cells scroll sideways when a line is long, like code blocks on the
   Markdown pages, which the theme puts in the tab order for that reason: so are they.
+- The theme's script makes a code block that scrolls sideways focusable as it mounts the
+  block, and with `content.lazy` (mkdocs.yml) it mounts a block only as the block nears
+  the screen: until then a keyboard could not reach it. Every code block starts in the
+  tab order; the script takes out those that do not scroll once it mounts them.
 - A figure the tests drew sits in a paragraph that scrolls sideways on a phone
   (docs/stylesheets/extra.css): the paragraph joins the tab order, so a keyboard can
   scroll it too (axe: scrollable-region-focusable). So do a table's scrolling wrapper
@@ -54,6 +58,9 @@ def named(output: str, where: str) -> str:
 
 
 TABLE = re.compile(r"<table>.*?</table>", re.S)
+CODE_BLOCK = re.compile(
+    r'(<div class="language-[\w-]+ highlight">(?:<span class="filename">[^<]*</span>)?'
+    r'<pre><span></span>)<code>')
 
 
 def scrollable_tables(html: str) -> str:
@@ -72,6 +79,7 @@ def on_page_content(html: str, page, config, files) -> str:
             raise RuntimeError(f"{page.file.src_uri}: no metadata.description for the page")
         page.meta["description"] = description
     html = html.replace('<div class="tabbed-labels">', '<div class="tabbed-labels" tabindex="0">')
+    html = CODE_BLOCK.sub(r'\1<code tabindex="0">', html)
     return scrollable_tables(FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html))
 
 
