@@ -9,8 +9,11 @@ repository), serves it under its sub-path with gzip as GitHub Pages does, and ru
 Lighthouse with Debian's chromium on one page of each type, mobile and desktop.
 Requests that would leave the machine fail, as they do in the browser tests. Each page
 and form factor is measured LIGHTHOUSE_RUNS times (3): the table gives the median
-performance score with every run's, and the lowest of the other scores. Set
-LIGHTHOUSE_REPORTS=<folder> to keep the JSON reports.
+performance score with every run's, the lowest of the other scores, and the range of
+Lighthouse's benchmark index over the runs (how fast this machine's CPU was then: the
+simulated phone is four times slower than what Lighthouse records, so a busy or slow
+host lowers the performance score). Set LIGHTHOUSE_REPORTS=<folder> to keep the JSON
+reports.
 """
 
 from __future__ import annotations
@@ -76,11 +79,12 @@ def main() -> None:
         reports = Path(os.environ.get("LIGHTHOUSE_REPORTS", work))
         reports.mkdir(parents=True, exist_ok=True)
         base = f"http://127.0.0.1:{httpd.server_port}{site.prefix}{site.version}/"
-        print("| page | form factor | performance: median (runs) | accessibility | best practices | SEO |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print("| page | form factor | performance: median (runs) | accessibility | best practices "
+              "| SEO | benchmark index |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for name, path in PAGES.items():
             for factor in os.environ.get("LIGHTHOUSE_FACTORS", "mobile desktop").split():
-                runs = []
+                runs, speeds = [], []
                 for run in range(RUNS):
                     report = reports / f"{name}-{factor}-{run + 1}.json"
                     command = ["lighthouse", base + path, "--quiet", "--output=json",
@@ -90,12 +94,15 @@ def main() -> None:
                         command.append("--preset=desktop")
                     subprocess.run(command, check=True,
                                    env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
-                    categories = json.loads(report.read_text())["categories"]
-                    runs.append({c: round(categories[c]["score"] * 100) for c in CATEGORIES})
+                    result = json.loads(report.read_text())
+                    runs.append({c: round(result["categories"][c]["score"] * 100)
+                                 for c in CATEGORIES})
+                    speeds.append(round(result["environment"]["benchmarkIndex"]))
                 performance = sorted(r["performance"] for r in runs)
                 print(f"| {name} (`{path or '/'}`) | {factor} | "
                       + f"{statistics.median(performance):g} ({', '.join(map(str, performance))}) | "
-                      + " | ".join(str(min(r[c] for r in runs)) for c in CATEGORIES[1:]) + " |",
+                      + " | ".join(str(min(r[c] for r in runs)) for c in CATEGORIES[1:])
+                      + f" | {min(speeds)}–{max(speeds)} |",
                       flush=True)
         httpd.shutdown()
         httpd.server_close()
