@@ -165,10 +165,10 @@ class Visit:
         in flight for QUIET seconds (Playwright's "networkidle" waits 0.5 s, which for the
         ~45 page loads of a run is most of their time).
 
-        Then, unless `laid_out` is false, every notebook cell is laid out (extra.css lets
-        the browser put off the code cells off the screen, `content-visibility: auto`,
-        until the reader scrolls to them): the checks measure every cell as a reader will
-        see it.
+        Then, unless `laid_out` is false, every code block and notebook cell is laid out
+        (extra.css lets the browser put off those off the screen, `content-visibility:
+        auto`, until the reader scrolls to them): the checks measure every block as a
+        reader will see it.
         """
         self.problems.clear()
         self.pending.clear()
@@ -266,10 +266,10 @@ def schemes(browser):
 def test_no_accessibility_violation(path, scheme, server, pages, schemes):
     url = server + path if path == "no/such/page/" else pages + path
     visit = schemes(scheme)
-    # In the light scheme axe first sees each page as it is served, notebook cells off the
-    # screen not yet laid out, as Lighthouse's accessibility check does; then, as in the
-    # dark scheme, with every cell laid out, so that the colours of all of them are
-    # checked on their real background (axe skips what is not laid out).
+    # In the light scheme axe first sees each page as it is served, code blocks and cells
+    # off the screen not yet laid out, as Lighthouse's accessibility check does; then, as
+    # in the dark scheme, with every block laid out, so that the colours of all of them
+    # are checked on their real background (axe skips what is not laid out).
     if scheme == "light":
         visit.open(url, laid_out=False)
         violations = visit.axe_violations(AXE_OPTIONS)
