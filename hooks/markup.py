@@ -13,6 +13,8 @@ makes no request off its own host.
   (docs/stylesheets/extra.css): the paragraph joins the tab order, so a keyboard can
   scroll it too (axe: scrollable-region-focusable). So do a table's scrolling wrapper
   and the row of a tab group's titles, which scrolls on a phone when the titles are long.
+  The figure loads as the reader nears it (`loading="lazy"`): a plot is an SVG document
+  of its own, which the browser would otherwise parse and draw as the page starts.
 
 The repository link in the header stays a plain link: the theme's script would otherwise
 fetch the repository's star and fork counts from api.github.com on every page, a request
@@ -37,7 +39,7 @@ from pathlib import Path
 
 NOTEBOOK_CODE = '<div class="highlight-ipynb hl-python">'
 BASE = re.compile(r'("base": "[^"]*[^/"])"')
-FIGURE = re.compile(r'<p>(<img alt="[^"]*" src="[^"]*figures/[^"]+\.svg" />)</p>')
+FIGURE = re.compile(r'<p>(<img alt="[^"]*" src="[^"]*figures/[^"]+\.svg") /></p>')
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 NAMED = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
@@ -80,7 +82,8 @@ def on_page_content(html: str, page, config, files) -> str:
         page.meta["description"] = description
     html = html.replace('<div class="tabbed-labels">', '<div class="tabbed-labels" tabindex="0">')
     html = CODE_BLOCK.sub(r'\1<code tabindex="0">', html)
-    return scrollable_tables(FIGURE.sub(r'<p class="figure" tabindex="0">\1</p>', html))
+    html = FIGURE.sub(r'<p class="figure" tabindex="0">\1 loading="lazy" /></p>', html)
+    return scrollable_tables(html)
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -342,6 +342,11 @@ def test_dark_mode_toggle_keeps_figures_readable(pages, browser):
 
 def test_a_phone_shows_figures_at_a_readable_width(pages, phone):
     phone.open(pages + "training/fit/")
+    figure = phone.page.locator('img[src*="figures/"]').first
+    # A figure loads as the reader nears it (hooks/markup.py): scrolled to, it is drawn.
+    figure.scroll_into_view_if_needed()
+    phone.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                 arg=figure.element_handle(), timeout=5_000)
     widths = phone.page.evaluate(
         "() => [...document.querySelectorAll('img[src*=\"figures/\"]')]"
         ".map(img => img.getBoundingClientRect().width)")
