@@ -351,6 +351,13 @@ def test_a_phone_shows_figures_at_a_readable_width(pages, phone):
         "() => [...document.querySelectorAll('img[src*=\"figures/\"]')]"
         ".map(img => img.getBoundingClientRect().width)")
     assert widths and min(widths) >= 500, f"figures shrunk to {widths} px on a phone"
+    # A notebook's plots are files next to its page (hooks/markup.py), drawn when reached.
+    phone.open(pages + "tutorials/mnist/")
+    plot = phone.page.locator(".jp-RenderedSVG img").first
+    plot.scroll_into_view_if_needed()
+    phone.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                 arg=plot.element_handle(), timeout=5_000)
+    assert not phone.problems, phone.problems
 
 
 def test_the_copy_button_copies_exactly_the_code(pages, desktop):

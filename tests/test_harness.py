@@ -742,6 +742,36 @@ def test_census_sees_blocks_whatever_their_attributes(text, kind):
     assert [s.kind for s in shown] == [kind], shown
 
 
+NOTEBOOK_PAGE = (
+    '<article class="md-content__inner md-typeset"><div class="jp-Notebook">'
+    '<div class="jp-Cell jp-CodeCell" id="cell-id=1">'
+    '<div class="jp-InputArea"><div class="highlight-ipynb"><pre>plot()</pre></div></div>'
+    '<div class="jp-RenderedSVG jp-OutputArea-output" data-mime-type="image/svg+xml">'
+    '<img alt="a plot" src="{src}"/></div></div></div></article>'
+)
+
+
+@pytest.mark.parametrize(
+    "src, served, seen",
+    [
+        ("data:image/svg+xml;base64,PHN2Zy8+", None, b"<svg/>"),  # embedded
+        ("figure-0123456789ab.svg", b"<svg/>", b"<svg/>"),  # a file next to the page
+        ("figure-0123456789ab.svg", None, None),  # a file that is not there
+        ("../elsewhere/figure-0123456789ab.svg", b"<svg/>", None),  # not next to the page
+        ("figure.png", b"<svg/>", None),
+    ],
+)
+def test_notebook_census_reads_figures_embedded_or_next_to_the_page(src, served, seen):
+    from tests.harness.census import notebook_census
+
+    cells, refused = notebook_census(NOTEBOOK_PAGE.format(src=src), read=lambda name: served)
+    assert not refused and len(cells) == 1, (cells, refused)
+    if seen is None:
+        assert not cells[0].figures and cells[0].refused, cells[0]
+    else:
+        assert cells[0].figures == [seen] and not cells[0].refused, cells[0]
+
+
 @pytest.mark.parametrize(
     "text, message",
     [

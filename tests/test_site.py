@@ -93,7 +93,9 @@ def test_census_every_block_on_a_page_ran_or_was_checked(page, site):
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
 def test_census_every_notebook_cell_shown_is_a_cell_run_with_its_checked_outputs(nb, site):
     html = built_page(site, nb).read_text(encoding="utf-8")
-    cells, refused = notebook_census(html)
+    folder = built_page(site, nb).parent
+    cells, refused = notebook_census(
+        html, read=lambda src: (folder / src).read_bytes() if (folder / src).is_file() else None)
     where = nb.relative_to(REPO)
     assert not refused, f"{where}: {refused}"
     stored = [c for c in notebooks.read(nb).cells if c.cell_type == "code"]

@@ -137,8 +137,11 @@ class NotebookCell:
     refused: list[str]
 
 
-def notebook_census(page_html: str) -> tuple[list[NotebookCell], list[str]]:
-    """The code cells of a page mkdocs-jupyter rendered, and what is refused outside them."""
+def notebook_census(page_html: str, read=None) -> tuple[list[NotebookCell], list[str]]:
+    """The code cells of a page mkdocs-jupyter rendered, and what is refused outside them.
+
+    A figure is an SVG embedded as a `data:` image or, as hooks/markup.py serves them, a
+    file next to the page: `read(src)` gives that file's bytes (or None if there is none)."""
     root = article(page_html).select_one(".jp-Notebook")
     if root is None:
         return [], ["no rendered notebook found"]
@@ -168,10 +171,15 @@ def notebook_census(page_html: str) -> tuple[list[NotebookCell], list[str]]:
                 img = out.find("img")
                 src = img.get("src", "") if img else ""
                 prefix = "data:image/svg+xml;base64,"
+                served = None
                 if src.startswith(prefix):
-                    figures.append(base64.b64decode(src[len(prefix):]))
+                    served = base64.b64decode(src[len(prefix):])
+                elif read is not None and re.fullmatch(r"figure-[0-9a-f]{12}\.svg", src):
+                    served = read(src)
+                if served is None:
+                    bad.append(f"an SVG output that is not the stored figure ({src[:40]!r})")
                 else:
-                    bad.append("an SVG output that is not the stored figure")
+                    figures.append(served)
             else:
                 bad.append(f"an output the tests cannot check ({mime or 'unknown type'})")
         cells.append(NotebookCell(code, outputs, figures, bad))
