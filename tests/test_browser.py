@@ -340,23 +340,23 @@ def test_dark_mode_toggle_keeps_figures_readable(pages, browser):
         visit.close()
 
 
+def scroll_until_drawn(visit: Visit, image) -> None:
+    """Figures load as the reader nears them (hooks/markup.py): scrolled to, one is drawn."""
+    image.scroll_into_view_if_needed()
+    visit.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                 arg=image.element_handle(), timeout=5_000)
+
+
 def test_a_phone_shows_figures_at_a_readable_width(pages, phone):
     phone.open(pages + "training/fit/")
-    figure = phone.page.locator('img[src*="figures/"]').first
-    # A figure loads as the reader nears it (hooks/markup.py): scrolled to, it is drawn.
-    figure.scroll_into_view_if_needed()
-    phone.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                 arg=figure.element_handle(), timeout=5_000)
+    scroll_until_drawn(phone, phone.page.locator('img[src*="figures/"]').first)
     widths = phone.page.evaluate(
         "() => [...document.querySelectorAll('img[src*=\"figures/\"]')]"
         ".map(img => img.getBoundingClientRect().width)")
     assert widths and min(widths) >= 500, f"figures shrunk to {widths} px on a phone"
-    # A notebook's plots are files next to its page (hooks/markup.py), drawn when reached.
+    # A notebook's plots are files next to its page (hooks/markup.py).
     phone.open(pages + "tutorials/mnist/")
-    plot = phone.page.locator(".jp-RenderedSVG img").first
-    plot.scroll_into_view_if_needed()
-    phone.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                 arg=plot.element_handle(), timeout=5_000)
+    scroll_until_drawn(phone, phone.page.locator(".jp-RenderedSVG img").first)
     assert not phone.problems, phone.problems
 
 
