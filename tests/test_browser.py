@@ -36,6 +36,19 @@ LAID_OUT = "* { content-visibility: visible !important; }"
 # Whether a page has anything whose layout extra.css lets the browser put off.
 DEFERRED = ("() => [...document.querySelectorAll('article *')]"
             ".some(e => getComputedStyle(e).contentVisibility === 'auto')")
+# Resolves once the page's colours have stopped moving: the theme eases background and
+# text colours over up to 0.25 s (code blocks' backgrounds over 125 ms), and such a
+# transition starts when its script sets the reader's colour scheme after the load, and
+# again when a block put off by `content-visibility` is first laid out. axe-core, run in
+# the middle of one, measured a dark output block's `.go` text against a background still
+# half-way from white (a failure in about one full run in three). Two frames first, so
+# that a style change made just before has started its transitions.
+SETTLED = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const finite = document.getAnimations().filter(
+    a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map(a => a.finished.catch(() => null)));
+}"""
 
 
 def page_paths() -> list[str]:
@@ -123,6 +136,7 @@ class Visit:
 
     def __init__(self, browser, viewport, scheme="light", search_worker=True, axe=False):
         self.search_worker = search_worker
+        self.scheme = {"light": "default", "dark": "slate"}[scheme]
         self.context = browser.new_context(viewport=viewport, color_scheme=scheme)
         if axe:
             # axe-core in every page this tab loads, registered once. Sending its 570 KB
@@ -184,9 +198,20 @@ class Visit:
         else:
             self.problems.append(f"requests still in flight after 10 s: "
                                  f"{[r.url for r in self.pending]}")
+        # The theme's script sets the colour scheme the reader's system asks for.
+        self.page.wait_for_function(
+            "scheme => document.body.dataset.mdColorScheme === scheme", arg=self.scheme)
         if laid_out:
-            self.page.add_style_tag(content=LAID_OUT)
+            self.lay_out()
+        else:
+            self.page.evaluate(SETTLED)
         return response
+
+    def lay_out(self):
+        """Lay out every block the browser was allowed to put off, and wait until their
+        colours have settled."""
+        self.page.add_style_tag(content=LAID_OUT)
+        self.page.evaluate(SETTLED)
 
     def close(self):
         self.context.close()
@@ -276,7 +301,7 @@ def test_no_accessibility_violation(path, scheme, server, pages, schemes):
         assert not violations, f"{url} ({scheme}, as served):\n" + describe(violations)
         if not visit.page.evaluate(DEFERRED):
             return
-        visit.page.add_style_tag(content=LAID_OUT)
+        visit.lay_out()
     else:
         visit.open(url)
     violations = visit.axe_violations(AXE_OPTIONS)
