@@ -1,0 +1,88 @@
+"""Statements about how Keras behaves, backed by tests that quote them.
+
+A page's own code shows most of what the page says. A sentence it does not show ("a
+`.weights.h5` file holds the optimizer's variables") is backed here: a test in
+``tests/claims/test_<page>.py`` decorated with ``@claim(page, sentence)``, where
+``sentence`` is the page's exact words (as written in its Markdown or notebook source,
+whitespace aside). The test fails
+
+- when the sentence is no longer on its page: rewording a sentence unbinds its check,
+  and the maintainer rebinds it (or deletes the check with the sentence);
+- when the behaviour changes, after an upgrade: the failing test names the sentence that
+  became false.
+
+A conclusion drawn from training is checked on several seeds the same way; where the page
+states on how many seeds it held, the test computes that count and compares it with the
+sentence (``seeds_sentence``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+# page -> sentences backed, filled as the claims modules are imported (test_coverage.py)
+REGISTRY: dict[str, list[str]] = {}
+
+
+def normalise(text: str) -> str:
+    """Whitespace folded to single spaces, so that a sentence may wrap anywhere."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page_text(page: str) -> str:
+    """What a page says in prose: a Markdown page's source, or a notebook's Markdown cells
+    (code cells and comments are code, shown by running them)."""
+    path = DOCS / page
+    if not path.exists():
+        raise AssertionError(f"claims name a page that does not exist: docs/{page}")
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return normalise("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown"))
+    return normalise(path.read_text(encoding="utf-8"))
+
+
+def assert_on_page(page: str, sentence: str) -> None:
+    if normalise(sentence) not in page_text(page):
+        raise AssertionError(
+            f"docs/{page} no longer says: {normalise(sentence)!r}\n"
+            "The test below it checks that sentence: if the page was reworded, quote the "
+            "new words here (and check that the test still proves them); if the sentence "
+            "was removed, remove its test.")
+
+
+def claim(page: str, *sentences: str):
+    """Mark a test as the evidence for `sentences` on `page` (relative to docs/)."""
+    if not sentences:
+        raise ValueError("claim() needs the sentence it backs")
+    REGISTRY.setdefault(page, []).extend(sentences)
+
+    def decorate(test):
+        @functools.wraps(test)
+        def checked(*args, **kwargs):
+            for sentence in sentences:
+                assert_on_page(page, sentence)
+            return test(*args, **kwargs)
+
+        checked.claims = (page, sentences)
+        return checked
+
+    return decorate
+
+
+_SEEDS = re.compile(r"(\d+) of (\d+) seeds")
+
+
+def seeds_sentence(page: str, sentence: str, held: int, tried: int) -> None:
+    """The sentence says "N of M seeds": N and M must be what the test just counted."""
+    assert_on_page(page, sentence)
+    found = _SEEDS.search(sentence)
+    assert found, f"{sentence!r} should say on how many seeds it held ('N of M seeds')"
+    said = (int(found.group(1)), int(found.group(2)))
+    assert said == (held, tried), (
+        f"docs/{page} says {said[0]} of {said[1]} seeds, the seeds run here gave "
+        f"{held} of {tried}: {sentence!r}")
