@@ -604,10 +604,60 @@ def test_decimal_numbers_in_prose_must_be_printed_on_the_page(site, number, valu
 
 
 def test_an_update_that_leaves_prose_restating_the_old_output_fails(site):
-    page = "Errors average about 150.\n\n```python\nprint('mean error', 65.6)\n```\n\n```output\nmean error 150\n```\n"
+    page = "Errors average 150.\n\n```python\nprint('mean error', 65.6)\n```\n\n```output\nmean error 150\n```\n"
     result = site({"p.md": page}, "--update-outputs")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*docs/p.md:1: the prose says 150, which the old output printed and the new one does not*"])
+
+
+APPROXIMATE = """\
+# Page
+
+{sentence}
+
+```python
+print("value", {value})
+```
+
+```output
+value {value}
+```
+"""
+
+
+@pytest.mark.parametrize("sentence, value, passes", [
+    ("Its errors average about 150.", "147.3", True),
+    ("Its errors average about 150.", "65.5", False),
+    ("Its errors average about 150.", "156", False),
+    ("It reaches nearly 90% on the test set.", "0.884", True),
+    ("It reaches nearly 90% on the test set.", "0.91", False),
+    ("It gets roughly a third of them wrong.", "0.31", True),
+    ("It gets roughly a third of them wrong.", "0.45", False),
+    ("Two thirds of the images are shirts.", "66.7", True),
+    ("Nine in ten predictions are right.", "0.9", True),
+    ("Nine in ten predictions are right.", "0.6", False),
+    ("The mse is in the tens of thousands.", "23456", True),
+    ("The mse is in the tens of thousands.", "2345", False),
+    ("It takes 150 or so steps.", "152", True),
+    ("It takes 150 or so steps.", "171", False),
+    ("It needs more than 100 epochs.", "90", False),
+    ("It needs more than 100 epochs.", "120", True),
+    ("Add a third layer and train again.", "0.9", True),  # an ordinal, not a fraction
+])
+def test_approximate_numbers_in_prose_must_be_true_of_a_printed_number(site, sentence, value, passes):
+    result = site({"p.md": APPROXIMATE.format(sentence=sentence, value=value)})
+    # (a page with no number in its prose has no prose check: one test, the fence)
+    result.assert_outcomes(**({"passed": 1 if "layer" in sentence else 2} if passes else {"passed": 1, "failed": 1}))
+    if not passes:
+        result.stdout.fnmatch_lines(["*docs/p.md:3: the prose says *, which is true of no number an output*"])
+
+
+def test_an_update_that_makes_an_approximate_number_false_fails_and_names_it(site):
+    page = ("Errors average about 150.\n\n```python\nprint('mean error', 65.5)\n```\n\n"
+            "```output\nmean error 151.2\n```\n")
+    result = site({"p.md": page}, "--update-outputs")
+    result.assert_outcomes(failed=1, passed=1)  # the fence's update fails; then the prose check runs
+    result.stdout.fnmatch_lines(['*docs/p.md:1: the prose says "about 150", which the old output printed*'])
 
 
 # Notebooks: a second kind of page, with the same contract.

@@ -533,15 +533,17 @@ class ProseItem(pytest.Item):
 
     def runtest(self):
         text_lines, outputs = self.page.prose_and_outputs()
-        problems = prose.unbacked_numbers(text_lines, outputs)
+        problems = [
+            f"{self.page.rel(n)}: the prose says {number}, which no output on the page prints "
+            "(refer to the output instead of restating it, or print the number)"
+            for n, number in prose.unbacked_numbers(text_lines, outputs)]
+        problems += [
+            f'{self.page.rel(n)}: the prose says "{phrase}", which is true of no number an '
+            "output on the page prints (within the rounding the words imply): print the "
+            "number it paraphrases, or correct the words"
+            for n, phrase in prose.unbacked_approximations(text_lines, outputs)]
         if problems:
-            raise FenceFailure(
-                "\n".join(
-                    f"{self.page.rel(n)}: the prose says {number}, which no output on the page prints "
-                    "(refer to the output instead of restating it, or print the number)"
-                    for n, number in problems
-                )
-            )
+            raise FenceFailure("\n".join(problems))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, FenceFailure):
