@@ -1,0 +1,56 @@
+"""Every page has its claims file, and every claim there names that page and a sentence.
+
+Read from the files' source (ast), not by importing them: a claims file that fails to
+import still shows here which page lost its checks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.claims.claims import DOCS
+
+CLAIMS = Path(__file__).parent
+
+
+def pages() -> list[str]:
+    return sorted(p.relative_to(DOCS).as_posix() for p in [*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")])
+
+
+def claims_file(page: str) -> Path:
+    """docs/reference/saving.md -> tests/claims/test_saving.py"""
+    return CLAIMS / ("test_" + Path(page).stem.replace("-", "_").replace(".", "_") + ".py")
+
+
+def claims_in(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, page, sentences) of each @claim(...) in a claims file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "claim":
+            args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+            found.append((node.lineno, args[0] if args else None, args[1:]))
+    return found
+
+
+@pytest.mark.parametrize("page", pages())
+def test_every_page_has_a_claims_file_that_backs_its_sentences(page):
+    path = claims_file(page)
+    assert path.exists(), (
+        f"docs/{page} has no claims file: write {path.relative_to(CLAIMS.parents[1])}, with a "
+        "test per statement about Keras's behaviour that the page's code does not show "
+        "(tests/claims/claims.py)")
+    claims = claims_in(path)
+    assert claims, f"{path.name} backs no sentence of docs/{page}"
+    for line, named, sentences in claims:
+        assert named == page, f"{path.name}:{line}: a claim about {named!r} in the file of docs/{page}"
+        assert sentences and all(isinstance(s, str) and s.strip() for s in sentences), (
+            f"{path.name}:{line}: the sentence must be written out, as a string")
+
+
+def test_no_claims_file_without_a_page():
+    names = {claims_file(p).name for p in pages()}
+    strays = [p.name for p in CLAIMS.glob("test_*.py") if p.name not in names and p.name != Path(__file__).name]
+    assert not strays, f"claims files whose page is gone: {strays}"
