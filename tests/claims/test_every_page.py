@@ -54,3 +54,29 @@ def test_no_claims_file_without_a_page():
     names = {claims_file(p).name for p in pages()}
     strays = [p.name for p in CLAIMS.glob("test_*.py") if p.name not in names and p.name != Path(__file__).name]
     assert not strays, f"claims files whose page is gone: {strays}"
+
+
+def test_a_claim_fails_when_its_sentence_is_not_on_the_page():
+    from tests.claims.claims import claim, seeds_sentence
+
+    page = "reference/sequential-model.md"
+
+    @claim(page, "Keras never builds a model.")
+    def reworded():
+        pass
+
+    with pytest.raises(AssertionError, match="no longer says: 'Keras never builds a model.'"):
+        reworded()
+    with pytest.raises(AssertionError, match="no longer says"):
+        seeds_sentence(page, "It held on 5 of 5 seeds.", 5, 5)
+
+
+def test_a_seed_count_must_equal_what_the_seeds_gave(tmp_path, monkeypatch):
+    from tests.claims import claims
+
+    (tmp_path / "p.md").write_text("Dropout lowered the validation loss on 4 of 5\nseeds.\n")
+    monkeypatch.setattr(claims, "DOCS", tmp_path)
+    sentence = "Dropout lowered the validation loss on 4 of 5 seeds."
+    claims.seeds_sentence("p.md", sentence, 4, 5)
+    with pytest.raises(AssertionError, match="says 4 of 5 seeds, the seeds run here gave 3 of 5"):
+        claims.seeds_sentence("p.md", sentence, 3, 5)
