@@ -1,0 +1,275 @@
+"""Claims of docs/tutorials/text_classification.ipynb that its own cells do not show."""
+
+import contextlib
+import io
+import json
+import zipfile
+
+import nbformat
+import numpy as np
+import pytest
+
+from tests.claims.claims import DOCS, claim, seeds_sentence
+
+PAGE = "tutorials/text_classification.ipynb"
+SEEDS = [1, 2, 3, 4, 5]
+
+
+def notebook_code(path):
+    """The notebook's code cells as the tests run them (skip-execution cells left out)."""
+    cells = nbformat.read(str(path), as_version=4).cells
+    return [c.source for c in cells
+            if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
+
+
+def cell(cells, marker):
+    (found,) = [source for source in cells if marker in source]
+    return found
+
+
+def run_cells(sources, namespace):
+    """Execute the page's own code, its printing silenced (the page's tests check it)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in sources:
+            exec(compile(source, PAGE, "exec"), namespace)  # noqa: S102 - the page's code
+
+
+def epoch_log_is_running_mean(model, x, y, loss_fn, batch_size):
+    """Train one epoch, unshuffled, measuring each batch's loss just before its update
+    (model in training mode); return the history's loss and val_loss, the size-weighted
+    mean of the batch losses, the same in inference mode, and evaluate() afterwards."""
+    import keras
+
+    before, inference = [], []
+
+    def measure(batch, logs=None):
+        xb = x[batch * batch_size:(batch + 1) * batch_size]
+        yb = y[batch * batch_size:(batch + 1) * batch_size]
+        before.append((len(xb), float(loss_fn(yb, model(xb, training=True)))))
+        inference.append((len(xb), float(loss_fn(yb, model(xb, training=False)))))
+
+    history = model.fit(
+        x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
+        validation_data=(x, y),
+        callbacks=[keras.callbacks.LambdaCallback(on_train_batch_begin=measure)],
+    )
+
+    def weighted(pairs):
+        return sum(n * v for n, v in pairs) / sum(n for n, _ in pairs)
+
+    after = model.evaluate(x, y, batch_size=batch_size, verbose=0)
+    return (history.history["loss"][0], history.history["val_loss"][0],
+            weighted(before), weighted(inference), after)
+
+
+@claim(PAGE,
+       "Each is a mean over the epoch's training reviews, measured batch by batch while "
+       "the weights change: each batch with the weights as they were before its own "
+       "update, and with the model in training mode.",
+       "The validation columns measure the weights at the end of the epoch, on the 800 "
+       "reviews the model does not train on.")
+def test_training_columns_are_running_means_validation_is_end_of_epoch():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(50, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    # BatchNormalization behaves differently in training mode, deterministically.
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(1)])
+    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn)
+    # 50 samples in batches of 16: the last batch holds 2, weighted by its size
+    loss, val_loss, before, inference, after = epoch_log_is_running_mean(
+        model, x, y, loss_fn, batch_size=16)
+    assert loss == pytest.approx(before, rel=1e-5)
+    assert abs(loss - inference) > 1e-3 and abs(loss - after) > 1e-3
+    assert val_loss == pytest.approx(after, rel=1e-5)
+
+
+@pytest.fixture(scope="module")
+def page_state():
+    """The page's code up to its model, run once: data, deduplication, splits, ids."""
+    cells = notebook_code(DOCS / PAGE)
+    model_cell = cell(cells, "layers.Embedding(")
+    before = cells[:cells.index(model_cell)]
+    namespace = {}
+    run_cells([s for s in before if "plt." not in s], namespace)
+    return cells, namespace
+
+
+def test_page_code_runs_in_the_claims_tests(page_state):
+    """The seed test below reuses the page's cells: they must still be found."""
+    _, ns = page_state
+    assert {"train_ids", "val_ids", "test_ids", "y_train", "y_val", "y_test"} <= ns.keys()
+
+
+def test_seeds_training_below_validation_and_beats_always_great(page_state):
+    import keras
+
+    cells, ns = page_state
+    gaps = beats = 0
+    for seed in SEEDS:
+        keras.utils.clear_session()
+        keras.utils.set_random_seed(seed)
+        run_cells([cell(cells, "layers.Embedding("), cell(cells, "model.fit("),
+                   cell(cells, "test_loss, test_accuracy =")], ns)
+        model = ns["model"]
+        train_loss = model.evaluate(ns["train_ids"], ns["y_train"], batch_size=200, verbose=0)[0]
+        val_loss = model.evaluate(ns["val_ids"], ns["y_val"], batch_size=200, verbose=0)[0]
+        gaps += train_loss < val_loss
+        beats += ns["test_accuracy"] > ns["y_test"].mean()
+    seeds_sentence(PAGE, "The claims tests of this site trained the model again with other "
+                   "seeds, and the final training loss was below the validation loss on "
+                   f"{gaps} of {len(SEEDS)} seeds.", gaps, len(SEEDS))
+    seeds_sentence(PAGE, "The model beat always answering `great` on the test reviews in "
+                   "this run, and with the claims tests' other seeds on "
+                   f"{beats} of {len(SEEDS)} seeds.", beats, len(SEEDS))
+
+
+@claim(PAGE,
+       "splits it on whitespace into **tokens** (words), and replaces each token by its "
+       "index in a vocabulary.",
+       "`adapt()` builds the vocabulary from the training text, most frequent words "
+       "first, keeping `max_tokens` entries.",
+       "Index 0 is reserved for padding and index 1 (`[UNK]`) for words outside the "
+       "vocabulary.",
+       "With `output_sequence_length`, every review becomes exactly that many ids: "
+       "shorter ones are padded with 0, longer ones cut.")
+def test_text_vectorization_vocabulary_padding_and_cut():
+    import keras
+
+    vectorize = keras.layers.TextVectorization(max_tokens=4, output_sequence_length=5)
+    vectorize.adapt(np.array(["b b b a a c", "b"], dtype=object))
+    # b (4 times), a (2), c (1): c does not fit in 4 entries with the two reserved ones
+    assert vectorize.get_vocabulary() == ["", "[UNK]", "b", "a"]
+    short = vectorize(np.array(["b\ta c"], dtype=object)).numpy()[0]
+    assert short.tolist() == [2, 3, 1, 0, 0]
+    long = vectorize(np.array(["a b a b a b b"], dtype=object)).numpy()[0]
+    assert long.tolist() == [3, 2, 3, 2, 3]
+
+
+@claim(PAGE,
+       "It is registered with `keras.saving.register_keras_serializable()`, because a "
+       "saved model stores a reference to it, and loading the model later has to find "
+       "it again.",
+       "The standardisation function must be registered (as above) in the program that "
+       "loads the file.")
+def test_standardize_is_saved_by_name_and_must_be_registered_to_load(tmp_path):
+    import keras
+    import tensorflow as tf
+
+    @keras.saving.register_keras_serializable(package="claims")
+    def lower_only(text):
+        return tf.strings.lower(text)
+
+    model = keras.Sequential([
+        keras.Input(shape=(), dtype="string"),
+        keras.layers.TextVectorization(standardize=lower_only, vocabulary=["good", "bad"]),
+    ])
+    path = tmp_path / "m.keras"
+    model.save(path)
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    stored = config["config"]["layers"][1]["config"]["standardize"]
+    assert stored["config"] == "claims>lower_only"  # a name, not the code
+    registry = keras.saving.get_custom_objects()
+    registry.pop("claims>lower_only")
+    try:
+        with pytest.raises(TypeError):
+            keras.models.load_model(path)
+    finally:
+        registry["claims>lower_only"] = lower_only
+    keras.models.load_model(path)
+
+
+@claim(PAGE,
+       "`BinaryCrossentropy(from_logits=True)`: it receives logits and applies the "
+       "[sigmoid](../glossary.md#sigmoid) (which turns a logit into a probability) as "
+       "part of the loss computation.",
+       "The accuracy [metric](../glossary.md#metric) (a number reported during training, "
+       "not optimised) compares the logit with 0 (`threshold=0.0`), which is the same as "
+       "comparing the probability with one half; the metric's default threshold is meant "
+       "for probabilities, not logits.")
+def test_logit_loss_and_accuracy_threshold():
+    import keras
+
+    logits = np.random.default_rng(0).normal(scale=3, size=(64, 1)).astype("float32")
+    labels = (np.random.default_rng(1).random((64, 1)) > 0.5).astype("float32")
+    probabilities = keras.ops.sigmoid(logits)
+    with_logits = keras.losses.BinaryCrossentropy(from_logits=True)(labels, logits)
+    with_probs = keras.losses.BinaryCrossentropy()(labels, probabilities)
+    assert float(with_logits) == pytest.approx(float(with_probs), rel=1e-4)
+    assert keras.metrics.BinaryAccuracy().threshold == 0.5
+    on_logits = keras.metrics.BinaryAccuracy(threshold=0.0)
+    on_logits.update_state(labels, logits)
+    on_probs = keras.metrics.BinaryAccuracy()
+    on_probs.update_state(labels, probabilities)
+    assert float(on_logits.result()) == float(on_probs.result())
+
+
+@claim(PAGE,
+       "These numbers, and `learning_rate=0.02` (twenty times Adam's default), are chosen "
+       "to keep the page fast.")
+def test_adam_default_learning_rate():
+    import keras
+
+    assert float(keras.optimizers.Adam().learning_rate) == pytest.approx(0.02 / 20)
+
+
+@claim(PAGE, "here in batches of 200 like training (its default is 32).")
+def test_evaluate_default_batch_size():
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    batches = []
+    count = keras.callbacks.LambdaCallback(on_test_batch_end=lambda b, logs: batches.append(b))
+    model.evaluate(np.zeros((100, 2)), np.zeros((100, 1)), verbose=0, callbacks=[count])
+    assert len(batches) == 4  # 32 + 32 + 32 + 4
+
+
+@claim(PAGE,
+       "The sigmoid, `1 / (1 + e^-logit)`, turns each one into the probability that the "
+       "review has five stars.")
+def test_sigmoid_formula():
+    import keras
+
+    logits = np.linspace(-6, 6, 25).astype("float32")
+    assert np.allclose(keras.ops.sigmoid(logits), 1 / (1 + np.exp(-logits)), atol=1e-6)
+
+
+@claim(PAGE,
+       "Strings go in as a NumPy array of `dtype=object` (as above) or a `tf.constant`.")
+def test_string_model_takes_tf_constant():
+    import keras
+    import tensorflow as tf
+
+    model = keras.Sequential([
+        keras.Input(shape=(), dtype="string"),
+        keras.layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=3),
+    ])
+    texts = ["good bad", "bad"]
+    from_constant = model.predict(tf.constant(texts), verbose=0)
+    from_object = model.predict(np.array(texts, dtype=object), verbose=0)
+    assert from_constant.tolist() == from_object.tolist() == [[2, 3, 0], [3, 0, 0]]
+
+
+@claim(PAGE,
+       "It gives text datasets of `(review, label)` batches; "
+       "`keras.datasets.imdb.load_data()` gives the same reviews already turned into "
+       "word ids, for models without a `TextVectorization` layer.")
+def test_text_dataset_from_directory_and_imdb_word_ids(tmp_path):
+    import keras
+
+    for label, text in [("neg", "Dull."), ("pos", "Great fun.")]:
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "1.txt").write_text(text)
+    dataset = keras.utils.text_dataset_from_directory(tmp_path, batch_size=2, shuffle=False)
+    assert dataset.class_names == ["neg", "pos"]  # as the skipped cell's comment says
+    (reviews, labels), = dataset.as_numpy_iterator()
+    assert [r.decode() for r in reviews] == ["Dull.", "Great fun."]
+    assert labels.tolist() == [0, 1]
+    # Offline, Keras's own description of the IMDB arrays (the file needs a download):
+    doc = " ".join(keras.datasets.imdb.load_data.__doc__.split())
+    assert "ai.stanford.edu/~amaas/data/sentiment" in doc
+    assert "each review is encoded as a list of word indexes (integers)" in doc
