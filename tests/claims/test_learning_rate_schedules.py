@@ -1,0 +1,129 @@
+"""Claims of docs/reference/learning-rate-schedules.md that its own code does not show."""
+
+import numpy as np
+import pytest
+
+from tests.claims.claims import claim
+
+PAGE = "reference/learning-rate-schedules.md"
+
+# Keras's callbacks read the rate through np.array(variable), which NumPy 2 flags
+# (hidden from a reader by Python's default filters; pytest here turns warnings to errors)
+KERAS_NUMPY_COPY = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+
+
+def tiny_model(keras, learning_rate):
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+XY = (np.ones((8, 2), dtype="float32"), np.zeros((8, 1), dtype="float32"))
+
+
+@claim(PAGE, "The values are float32, so they are compared with the formula to float32 "
+             "precision rather than printed in full:")
+def test_schedule_values_are_float32():
+    from keras.optimizers import schedules
+
+    value = schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)(50)
+    assert str(value.dtype) in ("float32", "<dtype: 'float32'>")
+
+
+@claim(PAGE, "The optimizer calls it with its own step count before each update.")
+def test_optimizer_calls_schedule_with_its_step_count():
+    import keras
+
+    class Recording(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self):
+            self.steps = []
+
+        def __call__(self, step):
+            self.steps.append(step)
+            return 0.01 * keras.ops.power(0.5, keras.ops.cast(step, "float32"))
+
+    schedule = Recording()
+    model = tiny_model(keras, schedule)
+    kernel = model.layers[0].kernel.numpy()
+    model.fit(*XY, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    assert schedule.steps, "the schedule was never called"
+    # one update from step 0: the rate used is the schedule's value at step 0 (0.01)
+    gradient = 2 * (np.ones((1, 2)) @ kernel + 0.0)  # mse gradient of the output, zero bias
+    expected = kernel - 0.01 * np.ones((2, 1)) * gradient
+    assert np.allclose(model.layers[0].kernel.numpy(), expected, atol=1e-6)
+
+
+@claim(PAGE,
+       "`keras.callbacks.LearningRateScheduler` takes a function of two arguments, the "
+       "epoch's index (from 0) and the current rate, calls it at the start of each epoch "
+       "and sets the optimizer's rate to what it returns;",
+       "the callback changes it only between epochs, but its function can be any Python "
+       "code.")
+@KERAS_NUMPY_COPY
+def test_learning_rate_scheduler_calls_at_epoch_start():
+    import keras
+
+    calls, rates_in_batches = [], []
+
+    def schedule(epoch, rate):
+        calls.append((epoch, round(float(rate), 6)))
+        return rate / 10
+
+    class BatchRates(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates_in_batches.append(float(self.model.optimizer.learning_rate))
+
+    model = tiny_model(keras, 1.0)
+    model.fit(*XY, batch_size=2, epochs=3, verbose=0,
+              callbacks=[keras.callbacks.LearningRateScheduler(schedule), BatchRates()])
+    assert calls == [(0, 1.0), (1, 0.1), (2, 0.01)]
+    per_epoch = [rates_in_batches[i:i + 4] for i in range(0, 12, 4)]
+    assert [set(np.round(r, 6)) for r in per_epoch] == [{0.1}, {0.01}, {0.001}]
+
+
+@claim(PAGE,
+       "Like `ReduceLROnPlateau` below, it sets the optimizer's rate, so it needs an "
+       "optimizer created with a plain number as its learning rate.")
+def test_learning_rate_scheduler_refuses_a_schedule():
+    import keras
+
+    model = tiny_model(keras, keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5))
+    with pytest.raises(TypeError, match="not settable"):
+        model.fit(*XY, epochs=1, verbose=0,
+                  callbacks=[keras.callbacks.LearningRateScheduler(lambda e, r: 0.01)])
+
+
+def plateau_rates(keras, losses, **options):
+    """The rate ReduceLROnPlateau leaves after each epoch for these monitored values."""
+    model = tiny_model(keras, 1.0)
+    callback = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0,
+                                                 **options)
+    callback.set_model(model)
+    callback.on_train_begin()
+    rates = []
+    for epoch, loss in enumerate(losses):
+        callback.on_epoch_end(epoch, {"loss": loss})
+        rates.append(round(float(model.optimizer.learning_rate), 6))
+    return rates
+
+
+@claim(PAGE,
+       "An improvement must exceed `min_delta` (default `1e-4`) to count; `cooldown` "
+       "waits some epochs after a reduction before counting again, and `min_lr` sets a "
+       "floor.")
+@KERAS_NUMPY_COPY
+def test_reduce_lr_on_plateau_options():
+    import keras
+
+    assert keras.callbacks.ReduceLROnPlateau().min_delta == 1e-4
+    # an improvement of 5e-5 does not count, one of 2e-4 does
+    assert plateau_rates(keras, [1.0, 1.0 - 5e-5]) == [1.0, 0.5]
+    assert plateau_rates(keras, [1.0, 1.0 - 2e-4]) == [1.0, 1.0]
+    # no improvement at all: halved every epoch, or every other with cooldown=2
+    flat = [1.0] * 5
+    assert plateau_rates(keras, flat) == [1.0, 0.5, 0.25, 0.125, 0.0625]
+    assert plateau_rates(keras, flat, cooldown=2) == [1.0, 0.5, 0.5, 0.25, 0.25]
+    assert plateau_rates(keras, flat, min_lr=0.3) == [1.0, 0.5, 0.3, 0.3, 0.3]
