@@ -1,0 +1,207 @@
+"""Claims of docs/tutorials/auto_mpg.ipynb: what the notebook says about Keras that its
+own cells do not show, and its one conclusion from training (the network's lower test
+error), retrained on other seeds by running the notebook's own cells."""
+
+import inspect
+import json
+import warnings
+
+import numpy as np
+
+from tests.claims.claims import DOCS, claim, seeds_sentence
+
+PAGE = "tutorials/auto_mpg.ipynb"
+SEED_LINE = "keras.utils.set_random_seed(0)"
+
+
+def run_notebook(page, seed, until):
+    """The page's code cells, run in order in one namespace as Jupyter runs them, with
+    `keras.utils.set_random_seed(seed)` in place of the page's seed line, up to the first
+    cell that contains `until`. Cells that draw a figure are skipped: they only plot
+    what earlier cells computed (and print nothing a claim needs)."""
+    import keras
+
+    keras.utils.clear_session()
+    cells = json.loads((DOCS / page).read_text(encoding="utf-8"))["cells"]
+    namespace, seeded = {}, 0
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code" or "plt.subplots" in source:
+            continue
+        if SEED_LINE in source:
+            source = source.replace(SEED_LINE, f"keras.utils.set_random_seed({seed})")
+            seeded += 1
+        with warnings.catch_warnings():
+            # Python's default filters, as in a reader's Jupyter: libraries' deprecation
+            # warnings stay hidden (pytest would turn them into errors)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            exec(compile(source, f"docs/{page}", "exec"), namespace)
+        if until in source:
+            assert seeded == 1, f"docs/{page}: the seed line {SEED_LINE!r} was not run once"
+            return namespace
+    raise AssertionError(f"docs/{page} has no code cell containing {until!r}")
+
+
+@claim(PAGE, "the network had the lower test MAE on 5 of 5 seeds.")
+def test_network_beats_linear_model_across_seeds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeds = range(5)
+    held = 0
+    for seed in seeds:
+        page = run_notebook(PAGE, seed, until="dnn_mae = ")
+        held += bool(page["dnn_mae"] < page["linear_mae"])
+    seeds_sentence(
+        PAGE,
+        "Trained again from other seeds (other initial weights and batch order, the "
+        "same cars in each split), the network had the lower test MAE on 5 of 5 seeds.",
+        held, len(seeds))
+
+
+@claim(PAGE,
+       "The parameter count printed below is 19 higher, because `count_params()` also "
+       "counts the normalization layer's stored statistics (9 means, 9 variances and a "
+       "sample count), which training does not change.",
+       "It reuses the same adapted `normalizer` layer; that layer has no trainable "
+       "weights, so sharing it between the two models changes nothing in either.")
+def test_normalization_statistics_are_counted_and_not_trained():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(5.0, 3.0, (64, 9)).astype("float32")
+    y = x.sum(axis=1)
+    normalizer = keras.layers.Normalization(axis=-1)
+    normalizer.adapt(x)
+    shapes = sorted((w.path.split("/")[-1], tuple(w.shape)) for w in normalizer.weights)
+    assert shapes == [("count", ()), ("mean", (9,)), ("variance", (9,))]
+    assert normalizer.count_params() == 19
+    assert normalizer.trainable_weights == []
+    before = [w.numpy() for w in normalizer.weights]
+    model = keras.Sequential([keras.Input((9,)), normalizer, keras.layers.Dense(1)])
+    assert model.count_params() == 19 + 10
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="mean_absolute_error")
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    assert all(np.array_equal(b, w.numpy()) for b, w in zip(before, normalizer.weights))
+
+
+@claim(PAGE,
+       "The `keras.layers.Normalization` layer subtracts a mean and divides by a standard "
+       "deviation, per feature.",
+       "`adapt()` computes both from the data it is given")
+def test_normalization_is_mean_and_standard_deviation_per_feature():
+    import keras
+
+    x = np.random.default_rng(1).normal([0.0, 100.0, 3000.0], [1.0, 30.0, 800.0], (50, 3))
+    x = x.astype("float32")
+    normalizer = keras.layers.Normalization(axis=-1)
+    normalizer.adapt(x)
+    expected = (x - x.mean(axis=0)) / x.std(axis=0)
+    assert np.allclose(normalizer(x).numpy(), expected, atol=1e-4)
+
+
+@claim(PAGE,
+       "A bias starts at 0 by default, and the weights start small and random, so an "
+       "untrained model predicts values near 0 MPG.")
+def test_untrained_dense_predicts_near_zero():
+    import keras
+
+    page = run_notebook(PAGE, 0, until="normalizer.adapt(")
+    dense = keras.layers.Dense(1)
+    model = keras.Sequential([keras.Input((9,)), page["normalizer"], dense])
+    assert np.array_equal(dense.bias.numpy(), [0.0])
+    kernel = dense.kernel.numpy()
+    assert np.abs(kernel).max() < 1 and len(np.unique(kernel)) == 9  # small, random
+    predictions = model(page["train_features"]).numpy()
+    assert np.abs(predictions).mean() < 2 < 20 < page["train_labels"].mean()
+
+
+@claim(PAGE, "`learning_rate=0.1` is a hundred times Adam's default")
+def test_adam_default_learning_rate():
+    import keras
+
+    assert np.isclose(float(keras.optimizers.Adam().learning_rate), 0.001)
+
+
+@claim(PAGE,
+       "`validation_split=0.2` holds back the *last* fifth of the 314 training cars (they "
+       "are in random order, since `sample()` above drew them at random): the model "
+       "trains on the other 251, in 4 steps (updates of the weights) per epoch, and after "
+       "each epoch `fit()` measures the loss on the 63 held-back cars, recorded as "
+       "`val_loss`.",
+       "The [optimizer](../glossary.md#optimizer), Adam, updates the weights after each "
+       "[batch](../glossary.md#batch-step)")
+def test_validation_split_takes_the_last_fifth():
+    assert held_out_rows(314, 0.2, batch_size=64) == (251, 63, 4)
+
+
+def held_out_rows(samples, validation_split, batch_size):
+    """(training rows, validation rows, steps per epoch) of `fit(validation_split=...)`,
+    checking that the validation rows are the last ones. The labels count the rows from
+    the end (the last row 1, the one before 2, ...); a model that always predicts 0 (zero
+    weights, learning rate 0) then has a validation MAE of (n + 1) / 2 exactly when the
+    validation rows are the last n, and a training MAE of the mean of the others."""
+    import keras
+
+    x = np.ones((samples, 1), "float32")
+    y = np.arange(samples, 0, -1).astype("float32")
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0), loss="mean_absolute_error")
+    steps = []
+    count = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: steps.append(batch))
+    history = model.fit(x, y, epochs=1, batch_size=batch_size,
+                        validation_split=validation_split, verbose=0, callbacks=[count])
+    held_out = round(2 * history.history["val_loss"][0] - 1)
+    assert np.isclose(history.history["val_loss"][0], y[samples - held_out:].mean())
+    assert np.isclose(history.history["loss"][0], y[:samples - held_out].mean())
+    assert int(model.optimizer.iterations) == len(steps)  # one update per batch
+    return samples - held_out, held_out, len(steps)
+
+
+@claim(PAGE,
+       "The training loss it reports is the MAE on the 251 training cars, averaged over "
+       "the epoch's steps while the weights were still changing.")
+def test_training_loss_is_the_mean_over_the_epochs_steps():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(314, 9)).astype("float32")
+    y = (x @ rng.normal(size=9) + 20).astype("float32")
+    model = keras.Sequential([keras.Input((9,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="mean_absolute_error")
+    batches = []  # (MAE of the weights as the step starts, batch size), last epoch only
+
+    def before_step(batch, logs):
+        if batch == 0:
+            batches.clear()
+        rows = slice(64 * batch, min(64 * (batch + 1), 251))
+        error = np.abs(model(x[rows]).numpy()[:, 0] - y[rows]).mean()
+        batches.append((error, rows.stop - rows.start))
+
+    callback = keras.callbacks.LambdaCallback(on_train_batch_begin=before_step)
+    history = model.fit(x, y, epochs=3, batch_size=64, validation_split=0.2,
+                        shuffle=False, verbose=0, callbacks=[callback])
+    errors, sizes = np.array(batches).T
+    assert sizes.tolist() == [64, 64, 64, 59]
+    reported = history.history["loss"][-1]
+    assert np.isclose(reported, np.average(errors, weights=sizes), rtol=1e-5)
+    after = model.evaluate(x[:251], y[:251], batch_size=251, verbose=0)
+    assert not np.isclose(reported, after, rtol=1e-2)  # not the loss of the final weights
+
+
+@claim(PAGE,
+       "For inputs that fit in one batch, such as these 78 cars, the documentation of "
+       "`predict()` recommends calling the model directly; the call returns a "
+       "[tensor](../glossary.md#tensor) (TensorFlow's array), which `.numpy()` turns into "
+       "a NumPy array.")
+def test_predict_docs_recommend_calling_the_model():
+    import keras
+    import tensorflow as tf
+
+    doc = " ".join(inspect.getdoc(keras.Model.predict).split())
+    assert "For small numbers of inputs that fit in one batch, directly use `__call__()`" in doc
+    model = keras.Sequential([keras.Input((9,)), keras.layers.Dense(1)])
+    output = model(np.zeros((78, 9), "float32"))
+    assert isinstance(output, tf.Tensor)
+    assert isinstance(output.numpy(), np.ndarray)
+
