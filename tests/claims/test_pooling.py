@@ -1,0 +1,109 @@
+"""Claims of docs/reference/pooling.md that its code does not show."""
+
+from tests.claims.claims import claim
+
+PAGE = "reference/pooling.md"
+
+
+@claim(PAGE, "It has no weights to learn.")
+def test_pooling_layers_have_no_weights():
+    import keras
+    import numpy as np
+
+    x = np.ones((1, 4, 4, 3), "float32")
+    for layer in [keras.layers.MaxPooling2D(2), keras.layers.AveragePooling2D(2),
+                  keras.layers.GlobalAveragePooling2D(), keras.layers.GlobalMaxPooling2D()]:
+        layer(x)
+        assert layer.weights == [] and layer.count_params() == 0
+
+
+@claim(PAGE, "Channels are pooled separately and their number does not change.")
+def test_channels_are_pooled_separately():
+    import keras
+    import numpy as np
+
+    x = np.random.default_rng(0).normal(size=(2, 6, 6, 3)).astype("float32")
+    pool = keras.layers.MaxPooling2D(2)
+    together = pool(x).numpy()
+    assert together.shape == (2, 3, 3, 3)
+    for channel in range(3):
+        alone = pool(x[..., channel:channel + 1]).numpy()
+        assert np.array_equal(together[..., channel:channel + 1], alone)
+
+
+@claim(PAGE,
+       "With `padding=\"same\"` Keras pads the edges so that a fourth, partial window covers "
+       "them (the size is rounded up); the padded positions take no part in the maximum or "
+       "the mean ([padding](../glossary.md#padding)):")
+def test_same_padding_ignores_padded_positions():
+    import keras
+    import numpy as np
+
+    # all values -1 on 10 x 10: a padded zero taking part would give 0 (max) or more
+    # than -1 (mean) in the last, partial window
+    x = -np.ones((1, 10, 10, 1), "float32")
+    for pooling in [keras.layers.MaxPooling2D, keras.layers.AveragePooling2D]:
+        out = pooling(3, padding="same")(x).numpy()
+        assert out.shape == (1, 4, 4, 1)
+        assert np.allclose(out, -1.0)
+
+
+@claim(PAGE,
+       "The pixels a `valid` pooling leaves out are simply not seen by later layers: with 3 x 3 "
+       "pooling on 10 x 10, the last row and the last column.")
+def test_valid_pooling_ignores_the_last_row_and_column():
+    import keras
+    import numpy as np
+
+    x = np.random.default_rng(0).normal(size=(1, 10, 10, 2)).astype("float32")
+    changed = x.copy()
+    changed[:, 9, :, :] = 100.0
+    changed[:, :, 9, :] = 100.0
+    pool = keras.layers.MaxPooling2D(3)
+    assert np.array_equal(pool(x), pool(changed))
+    changed[:, 8, 8, :] = 100.0  # inside the last whole window: seen
+    assert not np.array_equal(pool(x), pool(changed))
+
+
+@claim(PAGE,
+       "`GlobalAveragePooling2D` (or `GlobalMaxPooling2D`) pools each channel over the whole "
+       "image, keeping one number per channel.")
+def test_global_pooling_is_mean_or_max_per_channel():
+    import keras
+    import numpy as np
+
+    x = np.random.default_rng(0).normal(size=(2, 5, 7, 3)).astype("float32")
+    assert np.allclose(keras.layers.GlobalAveragePooling2D()(x), x.mean(axis=(1, 2)), atol=1e-6)
+    assert np.array_equal(keras.layers.GlobalMaxPooling2D()(x), x.max(axis=(1, 2)))
+
+
+@claim(PAGE,
+       "Global pooling also lets one model accept images of any size (declared as "
+       "`keras.Input(shape=(None, None, 16))`), since its output size depends only on the "
+       "number of channels.")
+def test_global_pooling_accepts_any_image_size():
+    import keras
+    import numpy as np
+
+    model = keras.Sequential([
+        keras.Input(shape=(None, None, 16)),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(10),
+    ])
+    for size in [(7, 7), (12, 30)]:
+        assert model.predict_on_batch(np.zeros((1, *size, 16), "float32")).shape == (1, 10)
+    flat = keras.Sequential([keras.Input(shape=(None, None, 16)), keras.layers.Flatten()])
+    assert flat.output_shape == (None, None)  # Flatten's size is unknown without a fixed image
+
+
+@claim(PAGE,
+       "`relu` and `softmax` are its [activations](activations.md); they add no weights")
+def test_activations_add_no_weights():
+    import keras
+
+    relu = keras.layers.Dense(4, activation="relu")
+    softmax = keras.layers.Dense(4, activation="softmax")
+    plain = keras.layers.Dense(4)
+    for layer in (relu, softmax, plain):
+        layer.build((None, 3))
+    assert relu.count_params() == softmax.count_params() == plain.count_params() == 16
