@@ -1,0 +1,63 @@
+"""Claims of docs/reference/multi-class-vs-multi-label.md that its own code does not show."""
+
+import numpy as np
+
+from tests.claims.claims import claim
+
+PAGE = "reference/multi-class-vs-multi-label.md"
+
+
+@claim(PAGE,
+       "Each label is predicted when its probability is above `0.5`, the **threshold**: "
+       "strictly above, as `BinaryAccuracy` counts, so a probability of exactly `0.5` "
+       "means \"no\".")
+def test_binary_accuracy_counts_strictly_above_the_threshold():
+    import keras
+
+    assert keras.metrics.BinaryAccuracy().threshold == 0.5
+    metric = keras.metrics.BinaryAccuracy()
+    metric.update_state([[1.0], [0.0], [1.0]], [[0.5], [0.5], [0.5000001]])
+    # 0.5 counts as "no": right for the 0 label, wrong for the 1 label
+    assert np.isclose(float(metric.result()), 2 / 3)
+
+
+@claim(PAGE,
+       "Integer targets go with `sparse_categorical_crossentropy`; one-hot targets would "
+       "go with `categorical_crossentropy`, which computes the same loss")
+def test_sparse_and_one_hot_cross_entropy_agree():
+    import keras
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(10), size=6).astype("float32")
+    labels = np.arange(6)
+    sparse = keras.losses.sparse_categorical_crossentropy(labels, probabilities)
+    one_hot = keras.losses.categorical_crossentropy(
+        keras.utils.to_categorical(labels, 10), probabilities)
+    assert np.allclose(sparse, one_hot, atol=1e-6)
+
+
+@claim(PAGE,
+       "The loss is `binary_crossentropy`, averaged over the three labels, and "
+       "`BinaryAccuracy` counts the fraction of single labels that are right")
+def test_binary_crossentropy_averages_over_labels():
+    import keras
+
+    y = np.array([[1, 0, 1], [0, 0, 1]], dtype="float32")
+    p = np.array([[0.9, 0.2, 0.4], [0.3, 0.6, 0.8]], dtype="float32")
+    per_label = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    per_example = keras.losses.binary_crossentropy(y, p)
+    assert np.allclose(per_example, per_label.mean(axis=1), atol=1e-5)
+    metric = keras.metrics.BinaryAccuracy()
+    metric.update_state(y, p)
+    assert np.isclose(float(metric.result()), np.mean((p > 0.5) == y))  # 4 of 6
+
+
+@claim(PAGE,
+       "If the model outputs logits instead of probabilities, the threshold `0.5` on a "
+       "probability becomes `0` on a logit")
+def test_threshold_half_is_logit_zero():
+    import keras
+
+    logits = np.array([-3.0, -1e-3, 0.0, 1e-3, 2.0], dtype="float32")
+    probabilities = np.asarray(keras.ops.sigmoid(logits))
+    assert np.array_equal(probabilities > 0.5, logits > 0)
