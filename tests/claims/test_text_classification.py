@@ -27,11 +27,24 @@ def cell(cells, marker):
     return found
 
 
-def run_cells(sources, namespace):
+def run_cells(sources, namespace, page=PAGE):
     """Execute the page's own code, its printing silenced (the page's tests check it)."""
     with contextlib.redirect_stdout(io.StringIO()):
         for source in sources:
-            exec(compile(source, PAGE, "exec"), namespace)  # noqa: S102 - the page's code
+            exec(compile(source, page, "exec"), namespace)  # noqa: S102 - the page's code
+
+
+def evaluate_batches(samples, **kwargs):
+    """How many batches evaluate() makes of `samples` rows."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    batches = []
+    count = keras.callbacks.LambdaCallback(on_test_batch_end=lambda b, logs: batches.append(b))
+    model.evaluate(np.zeros((samples, 2)), np.zeros((samples, 1)), verbose=0,
+                   callbacks=[count], **kwargs)
+    return len(batches)
 
 
 def epoch_log_is_running_mean(model, x, y, loss_fn, batch_size):
@@ -218,14 +231,8 @@ def test_adam_default_learning_rate():
 
 @claim(PAGE, "here in batches of 200 like training (its default is 32).")
 def test_evaluate_default_batch_size():
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    model.compile(loss="mse")
-    batches = []
-    count = keras.callbacks.LambdaCallback(on_test_batch_end=lambda b, logs: batches.append(b))
-    model.evaluate(np.zeros((100, 2)), np.zeros((100, 1)), verbose=0, callbacks=[count])
-    assert len(batches) == 4  # 32 + 32 + 32 + 4
+    assert evaluate_batches(100) == 4  # 32 + 32 + 32 + 4
+    assert evaluate_batches(1000, batch_size=200) == 5
 
 
 @claim(PAGE,
