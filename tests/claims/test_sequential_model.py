@@ -1,0 +1,238 @@
+"""Claims of docs/reference/sequential-model.md that its code does not show."""
+
+import importlib.metadata
+import re
+import sys
+import types
+import warnings
+
+import pytest
+
+from tests.claims.claims import claim
+
+PAGE = "reference/sequential-model.md"
+
+# Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
+# deprecated from inside Keras; Python's default filters hide it from a reader's script.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+
+
+@claim(PAGE,
+       "Keras numbers them in the order layers are created in the process (`dense`, "
+       "`dense_1`, ...), so the names depend on what ran before, not on how the model was "
+       "built.")
+def test_automatic_names_count_per_process():
+    import keras
+
+    keras.utils.clear_session()
+    first = keras.layers.Dense(1)
+    keras.layers.Dense(1)  # created, never used
+    third = keras.layers.Dense(1)
+    model = keras.Sequential([keras.Input(shape=(2,)), third, first])
+    assert [layer.name for layer in model.layers] == ["dense_2", "dense"]
+    keras.utils.clear_session()
+    assert keras.layers.Dense(1).name == "dense"
+
+
+@claim(PAGE,
+       "`keras.Input` is not a layer of the model: it only declares the shape of one sample "
+       "(without the batch dimension, which Keras adds as `None`).",
+       "Without it, Keras waits until the model first sees data.")
+def test_input_declares_a_shape_and_data_builds_a_lazy_model():
+    import keras
+    import numpy as np
+
+    model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(2)])
+    assert len(model.layers) == 1 and model.input_shape == (None, 5)
+    assert not any(isinstance(layer, keras.layers.InputLayer) for layer in model.layers)
+    lazy = keras.Sequential([keras.layers.Dense(2)])
+    assert not lazy.built
+    lazy(np.ones((3, 5), "float32"))
+    assert lazy.built and len(lazy.weights) == 2
+
+
+@claim(PAGE,
+       "Replace `input_shape=(784,)` with a `keras.Input(shape=(784,))` first entry and the "
+       "warning goes away; the model is the same.")
+def test_input_instead_of_input_shape_builds_the_same_model_silently():
+    import keras
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new = keras.Sequential([keras.Input(shape=(784,)),
+                                keras.layers.Dense(64, activation="relu")])
+    with pytest.warns(UserWarning, match="input_shape"):
+        old = keras.Sequential([keras.layers.Dense(64, activation="relu",
+                                                   input_shape=(784,))])
+    assert new.input_shape == old.input_shape and new.output_shape == old.output_shape
+    assert [w.shape for w in new.weights] == [w.shape for w in old.weights]
+
+
+@claim(PAGE,
+       "A `Dense` layer works on the last axis of its input.",
+       "`None` in a shape is the batch size, left open so that one model takes any number of "
+       "samples:")
+def test_dense_works_on_the_last_axis_and_any_batch_size():
+    import keras
+    import numpy as np
+
+    layer = keras.layers.Dense(3)
+    x = np.random.default_rng(0).normal(size=(2, 4, 5)).astype("float32")
+    out = np.asarray(layer(x))
+    kernel, bias = layer.get_weights()
+    assert out.shape == (2, 4, 3) and np.allclose(out, x @ kernel + bias, atol=1e-5)
+    model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(2)])
+    for batch in (1, 7, 100):
+        assert model(np.ones((batch, 5), "float32")).shape == (batch, 2)
+
+
+@claim(PAGE,
+       "The weights are [variables](tensors-and-gradients.md#variables) (tensors that "
+       "training updates in place) whose values you can read as NumPy arrays:",
+       "A new `Dense` layer starts with random kernel values "
+       "([Glorot uniform](../glossary.md#glorot-initialisation)) and zero biases.")
+def test_weights_are_variables_updated_in_place():
+    import keras
+    import numpy as np
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    layer = model.layers[0]
+    assert type(layer.kernel_initializer) is keras.initializers.GlorotUniform
+    assert np.all(layer.get_weights()[1] == 0) and np.any(layer.get_weights()[0] != 0)
+    kernel = layer.kernel
+    before = kernel.numpy().copy()
+    assert isinstance(kernel, keras.Variable)
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    model.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
+    assert layer.kernel is kernel and not np.array_equal(kernel.numpy(), before)
+
+
+@claim(PAGE,
+       "`Dropout` zeroes a random share of its inputs during training only")
+def test_dropout_only_in_training():
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    dropout = keras.layers.Dropout(0.5)
+    x = np.ones((4, 100), "float32")
+    assert np.array_equal(dropout(x, training=False), x)
+    zeroed = np.mean(np.asarray(dropout(x, training=True)) == 0)
+    assert 0.35 < zeroed < 0.65
+
+
+@claim(PAGE,
+       "**Total params**: the sum, 101,770, and its size in memory at 4 bytes per float32 "
+       "value.",
+       "(such as a frozen layer's, or the moving averages of `BatchNormalization`, a layer "
+       "that rescales its inputs with statistics it keeps).")
+def test_summary_size_and_batch_normalisation_statistics(capsys):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(128),
+                              keras.layers.Dense(10)])
+    model.summary(line_length=80)
+    assert f"{101770 * 4 / 1024:.2f} KB" in capsys.readouterr().out
+    norm = keras.layers.BatchNormalization()
+    norm.build((None, 4))
+    names = sorted(w.name for w in norm.non_trainable_weights)
+    assert names == ["moving_mean", "moving_variance"]
+
+
+@claim(PAGE,
+       "(Calling the model on a batch of data builds it too, but then the summary shows that "
+       "batch's size instead of `None`.)")
+def test_a_call_builds_with_the_batch_size(capsys):
+    import keras
+    import numpy as np
+
+    model = keras.Sequential([keras.layers.Dense(3)])
+    model(np.ones((7, 5), "float32"))
+    model.summary(line_length=80)
+    assert "(7, 3)" in capsys.readouterr().out
+
+
+@claim(PAGE,
+       "or applies one layer to two different inputs.",
+       "(It can list the same layer object twice in a row, which applies the one layer twice "
+       "to the same stream.)")
+def test_sequential_can_repeat_a_layer_object():
+    import keras
+    import numpy as np
+
+    layer = keras.layers.Dense(4)
+    model = keras.Sequential([keras.Input(shape=(4,)), layer, layer])
+    x = np.random.default_rng(0).random((2, 4), dtype="float32")
+    assert model.count_params() == 20
+    assert np.allclose(model(x), layer(layer(x)), atol=1e-6)
+
+
+@claim(PAGE,
+       "Give a one-input model two arrays and it warns, then quietly uses only the first:")
+def test_a_second_array_is_ignored():
+    import keras
+    import numpy as np
+
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    first = np.random.default_rng(0).random((1, 4), dtype="float32")
+    with pytest.warns(UserWarning, match="structure"):
+        both = model([first, np.full((1, 3), 100.0, "float32")])
+    assert np.array_equal(both, model(first))
+
+
+@claim(PAGE,
+       "A `Sequential` model is itself a layer, so the two styles mix: a `Sequential` stack can "
+       "be one step of a functional model.")
+def test_a_sequential_model_inside_a_functional_one():
+    import keras
+    import numpy as np
+
+    stack = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    assert isinstance(stack, keras.layers.Layer)
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(stack(inputs)))
+    assert stack in model.layers
+    x = np.ones((2, 4), "float32")
+    assert model(x).shape == (2, 1)
+
+
+@claim(PAGE,
+       "`tf.keras` is not a copy of Keras inside TensorFlow.",
+       "TensorFlow depends on the `keras` package, which pip installs with it, and `tf.keras` "
+       "is a module of that package, `keras._tf_keras.keras`: the same Keras 3 classes, so a "
+       "model built under either name is the same kind of object.")
+def test_tf_keras_is_a_module_of_the_keras_package():
+    from pathlib import Path
+
+    import keras
+    import tensorflow as tf
+
+    requirements = importlib.metadata.requires("tensorflow")
+    assert any(re.match(r"keras\b", r) and "extra ==" not in r for r in requirements)
+    module = sys.modules[tf.keras.__name__]
+    keras_home = Path(keras.__file__).parent
+    assert Path(module.__file__).is_relative_to(keras_home)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+    assert type(model) is keras.Sequential and keras.__version__.startswith("3.")
+
+
+@claim(PAGE,
+       "With the environment variable `TF_USE_LEGACY_KERAS=1` set before TensorFlow is "
+       "imported, and the `tf-keras` package installed, `tf.keras` is Keras 2 instead (the "
+       "`tf_keras` package), not the Keras 3 these pages show.")
+def test_tf_use_legacy_keras_routes_tf_keras_to_tf_keras(monkeypatch):
+    # tf-keras is not installed here: a stand-in module shows where TensorFlow's loader
+    # (the object behind tf.keras) goes when the variable is set.
+    from tensorflow.python.util.lazy_loader import KerasLazyLoader
+
+    names = ["tf_keras", "tf_keras.api", "tf_keras.api._v2", "tf_keras.api._v2.keras"]
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["tf_keras.api._v2.keras"].Sequential = "Keras 2's Sequential"
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", "1")
+    assert KerasLazyLoader({}).Sequential == "Keras 2's Sequential"
+    monkeypatch.delenv("TF_USE_LEGACY_KERAS")
+    import keras
+
+    assert KerasLazyLoader({}).Sequential is keras.Sequential
