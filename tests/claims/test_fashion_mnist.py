@@ -182,7 +182,7 @@ def test_evaluate_batches_of_1000_and_32():
        "Each is a mean over the epoch's training images, measured batch by batch while "
        "the weights change: each batch with the weights as they were before its own "
        "update, and with the model in training mode.",
-       "The validation columns measure the weights at the end of the epoch, on the 600 "
+       "The validation numbers measure the weights at the end of the epoch, on the 600 "
        "images kept aside.")
 def test_training_columns_are_running_means():
     import keras
@@ -193,12 +193,15 @@ def test_training_columns_are_running_means():
     model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(8),
                               keras.layers.BatchNormalization(), keras.layers.Dense(3)])
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn)
-    loss, val_loss, before, inference, after = epoch_log_is_running_mean(
-        model, x, y, loss_fn, batch_size=16)
-    assert loss == pytest.approx(before, rel=1e-5)
-    assert abs(loss - inference) > 1e-3 and abs(loss - after) > 1e-3
-    assert val_loss == pytest.approx(after, rel=1e-5)
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn, metrics=["accuracy"])
+    r = epoch_log_is_running_mean(model, x, y, loss_fn,
+                                  lambda yb, logits: np.mean(logits.argmax(axis=1) == yb), 16)
+    assert r["loss"] == pytest.approx(r["batches_loss"], rel=1e-5)
+    assert r["accuracy"] == pytest.approx(r["batches_accuracy"], rel=1e-5)
+    assert abs(r["loss"] - r["batches_inference_loss"]) > 1e-3
+    assert abs(r["loss"] - r["after_loss"]) > 1e-3
+    assert r["val_loss"] == pytest.approx(r["after_loss"], rel=1e-5)
+    assert r["val_accuracy"] == pytest.approx(r["after_accuracy"], rel=1e-5)
 
 
 @claim(PAGE,

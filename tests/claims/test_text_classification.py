@@ -47,32 +47,34 @@ def evaluate_batches(samples, **kwargs):
     return len(batches)
 
 
-def epoch_log_is_running_mean(model, x, y, loss_fn, batch_size):
-    """Train one epoch, unshuffled, measuring each batch's loss just before its update
-    (model in training mode); return the history's loss and val_loss, the size-weighted
-    mean of the batch losses, the same in inference mode, and evaluate() afterwards."""
+def epoch_log_is_running_mean(model, x, y, loss_fn, accuracy_fn, batch_size):
+    """Train one epoch, unshuffled, measuring each batch's loss and accuracy just before
+    its update (model in training mode, and for contrast in inference mode); return the
+    history's numbers, the size-weighted means of the batch measurements and evaluate()
+    afterwards. The model is compiled with one metric named "accuracy"."""
     import keras
 
-    before, inference = [], []
+    seen = {"loss": [], "accuracy": [], "inference_loss": []}
 
     def measure(batch, logs=None):
         xb = x[batch * batch_size:(batch + 1) * batch_size]
         yb = y[batch * batch_size:(batch + 1) * batch_size]
-        before.append((len(xb), float(loss_fn(yb, model(xb, training=True)))))
-        inference.append((len(xb), float(loss_fn(yb, model(xb, training=False)))))
+        outputs = model(xb, training=True)
+        seen["loss"].append((len(xb), float(loss_fn(yb, outputs))))
+        seen["accuracy"].append((len(xb), float(accuracy_fn(yb, np.asarray(outputs)))))
+        seen["inference_loss"].append((len(xb), float(loss_fn(yb, model(xb, training=False)))))
 
     history = model.fit(
         x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
         validation_data=(x, y),
         callbacks=[keras.callbacks.LambdaCallback(on_train_batch_begin=measure)],
     )
-
-    def weighted(pairs):
-        return sum(n * v for n, v in pairs) / sum(n for n, _ in pairs)
-
-    after = model.evaluate(x, y, batch_size=batch_size, verbose=0)
-    return (history.history["loss"][0], history.history["val_loss"][0],
-            weighted(before), weighted(inference), after)
+    result = {name: values[0] for name, values in history.history.items()}
+    for name, pairs in seen.items():
+        result["batches_" + name] = sum(n * v for n, v in pairs) / sum(n for n, _ in pairs)
+    result["after_loss"], result["after_accuracy"] = model.evaluate(
+        x, y, batch_size=batch_size, verbose=0)
+    return result
 
 
 @claim(PAGE,
@@ -91,13 +93,17 @@ def test_training_columns_are_running_means_validation_is_end_of_epoch():
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8),
                               keras.layers.BatchNormalization(), keras.layers.Dense(1)])
     loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
-    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn)
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn,
+                  metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")])
     # 50 samples in batches of 16: the last batch holds 2, weighted by its size
-    loss, val_loss, before, inference, after = epoch_log_is_running_mean(
-        model, x, y, loss_fn, batch_size=16)
-    assert loss == pytest.approx(before, rel=1e-5)
-    assert abs(loss - inference) > 1e-3 and abs(loss - after) > 1e-3
-    assert val_loss == pytest.approx(after, rel=1e-5)
+    r = epoch_log_is_running_mean(model, x, y, loss_fn,
+                                  lambda yb, logits: np.mean((logits > 0) == yb), 16)
+    assert r["loss"] == pytest.approx(r["batches_loss"], rel=1e-5)
+    assert r["accuracy"] == pytest.approx(r["batches_accuracy"], rel=1e-5)
+    assert abs(r["loss"] - r["batches_inference_loss"]) > 1e-3
+    assert abs(r["loss"] - r["after_loss"]) > 1e-3
+    assert r["val_loss"] == pytest.approx(r["after_loss"], rel=1e-5)
+    assert r["val_accuracy"] == pytest.approx(r["after_accuracy"], rel=1e-5)
 
 
 @pytest.fixture(scope="module")
