@@ -21,10 +21,13 @@ from tests.claims.claims import claim
 
 
 @claim("tutorials/distributed.ipynb",
+       "A machine with no GPU has one CPU device.",
        "This must run before TensorFlow starts its runtime (before the first TensorFlow "
        "operation), which is why it comes first;")
 def test_logical_devices_cannot_change_once_the_runtime_started():
     import tensorflow as tf
+
+    assert len(tf.config.list_physical_devices("CPU")) == 1  # however many cores
 
     tf.zeros(1)  # an operation: the runtime is started now, whatever ran before
     cpu = tf.config.list_physical_devices("CPU")[0]
