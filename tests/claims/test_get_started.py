@@ -259,3 +259,20 @@ def test_a_keras_file_holds_the_optimizer_state(tmp_path):
     assert restored.get_compile_config() == model.get_compile_config()
     for mine, theirs in zip(model.optimizer.variables, restored.optimizer.variables):
         assert np.array_equal(mine, theirs)
+
+
+@claim(PAGE,
+       "(the split above already shuffled them)",
+       "`history.epoch` lists the epochs run;")
+def test_train_test_split_shuffles_and_history_lists_epochs():
+    import inspect
+
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    assert inspect.signature(train_test_split).parameters["shuffle"].default is True
+    train, _ = train_test_split(np.arange(100), test_size=0.2, random_state=0)
+    assert not np.array_equal(train, np.sort(train))
+    images, labels = digits()
+    history = small_model().fit(images[:64], labels[:64], epochs=3, verbose=0)
+    assert history.epoch == [0, 1, 2]

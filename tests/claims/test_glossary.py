@@ -375,3 +375,33 @@ def test_validation_split_takes_the_end_before_shuffling():
     assert trained == sorted(list(range(16)) * 2)  # the first four fifths, each epoch
     assert validated == [[16.0, 17.0, 18.0, 19.0]] * 2  # the last fifth, after each epoch
     assert len(history.history["val_loss"]) == 2
+
+
+@claim(PAGE,
+       "In training mode, each value is zeroed with probability `0.5` and the survivors are "
+       "multiplied by `1 / (1 - 0.5) = 2`, so the expected sum stays the same.",
+       "`Dropout` zeroes a random share of its inputs and scales up the rest,")
+def test_dropout_zeroes_half_and_doubles_the_rest():
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    out = np.asarray(keras.layers.Dropout(0.5)(np.ones((100, 100), "float32"), training=True))
+    assert set(np.unique(out)) == {0.0, 2.0}
+    assert abs(np.mean(out == 0) - 0.5) < 0.02 and abs(out.mean() - 1) < 0.04
+
+
+@claim(PAGE,
+       "One output of a `Dense` layer (also called a neuron): a weighted sum of all the "
+       "layer's inputs plus a bias, passed through the activation.",
+       "for `Dense`, a matrix with one weight per input-unit pair;")
+def test_a_unit_is_a_weighted_sum_plus_bias_through_the_activation():
+    import keras
+    import numpy as np
+
+    x = np.random.default_rng(0).normal(size=(3, 5)).astype("float32")
+    layer = keras.layers.Dense(4, activation="tanh", bias_initializer="random_normal")
+    out = np.asarray(layer(x))
+    kernel, bias = layer.get_weights()
+    assert kernel.shape == (5, 4)
+    assert np.allclose(out[:, 2], np.tanh(x @ kernel[:, 2] + bias[2]), atol=1e-6)

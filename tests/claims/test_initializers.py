@@ -267,3 +267,21 @@ def test_an_initialiser_object_repeats_its_draw():
     model = keras.Model(inputs, branches)
     first, second = model(np.random.default_rng(0).random((5, 6), dtype="float32"))
     assert np.array_equal(first, second)
+
+
+@claim(PAGE,
+       "An **initialiser** chooses those values when a layer is built.")
+def test_the_initialiser_runs_when_the_layer_is_built():
+    import keras
+    import numpy as np
+
+    calls = []
+
+    def recorded(shape, dtype=None):
+        calls.append(tuple(shape))
+        return keras.ops.full(shape, 0.5, dtype=dtype)
+
+    layer = keras.layers.Dense(3, kernel_initializer=recorded)
+    assert calls == [] and not layer.weights
+    layer.build((None, 2))
+    assert calls == [(2, 3)] and np.all(layer.get_weights()[0] == 0.5)

@@ -187,3 +187,19 @@ def test_random_layers_run_in_a_tf_data_map():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(augmented, epochs=1, shuffle=False, verbose=0)
     assert not any(isinstance(layer, keras.layers.RandomFlip) for layer in model.layers)
+
+
+@claim(PAGE,
+       "The optimizer is plain **stochastic gradient descent** (`SGD`): each step moves every "
+       "weight against its gradient, by the **learning rate** "
+       "([glossary](../glossary.md#learning-rate)) times the gradient.")
+def test_sgd_step_is_learning_rate_times_gradient():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    weight = keras.Variable(np.array([0.5, -1.5], "float32"))
+    gradient = tf.constant([2.0, -4.0])
+    keras.optimizers.SGD(learning_rate=0.1).apply([gradient], [weight])
+    assert np.allclose(weight.numpy(), [0.5 - 0.2, -1.5 + 0.4])
+    assert keras.optimizers.SGD().get_config()["momentum"] == 0.0  # plain: no momentum

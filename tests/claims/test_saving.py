@@ -178,3 +178,21 @@ def test_a_registered_layer_is_saved_by_name(tmp_path):
     assert "claims>Triple" in config
     assert "__lambda__" not in config and "function" not in json.loads(config)["config"]
     keras.models.load_model(path)  # safe_mode=True, the default
+
+
+@claim(PAGE,
+       "Loading a legacy file can fail where `.keras` would not.",
+       "`model.export()` writes a TensorFlow SavedModel for TensorFlow Serving, TFLite or "
+       "other tools.")
+def test_the_mse_model_loads_from_keras_and_export_writes_a_saved_model(tmp_path):
+    import keras
+    import tensorflow as tf
+
+    regression = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    regression.compile(optimizer="adam", loss="mse")
+    regression.optimizer.build(regression.trainable_variables)  # as trained models have
+    regression.save(tmp_path / "regression.keras")
+    keras.models.load_model(tmp_path / "regression.keras")  # no error, unlike from .h5
+    regression.export(str(tmp_path / "serving"), verbose=False)
+    assert (tmp_path / "serving" / "saved_model.pb").is_file()
+    assert tf.saved_model.contains_saved_model(str(tmp_path / "serving"))
