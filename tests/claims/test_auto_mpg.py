@@ -5,6 +5,7 @@ error), retrained on other seeds by running the notebook's own cells."""
 import inspect
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def run_notebook(page, seed, until):
     raise AssertionError(f"docs/{page} has no code cell containing {until!r}")
 
 
-@claim(PAGE, "the network had the lower test MAE on 5 of 5 seeds.")
+@claim("tutorials/auto_mpg.ipynb", "the network had the lower test MAE on 5 of 5 seeds.")
 def test_network_beats_linear_model_across_seeds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     seeds = range(5)
@@ -58,7 +59,7 @@ def test_network_beats_linear_model_across_seeds(tmp_path, monkeypatch):
         held, len(seeds))
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "The parameter count printed below is 19 higher, because `count_params()` also "
        "counts the normalization layer's stored statistics (9 means, 9 variances and a "
        "sample count), which training does not change.",
@@ -84,7 +85,7 @@ def test_normalization_statistics_are_counted_and_not_trained():
     assert all(np.array_equal(b, w.numpy()) for b, w in zip(before, normalizer.weights))
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "The `keras.layers.Normalization` layer subtracts a mean and divides by a standard "
        "deviation, per feature.",
        "`adapt()` computes both from the data it is given")
@@ -99,7 +100,7 @@ def test_normalization_is_mean_and_standard_deviation_per_feature():
     assert np.allclose(normalizer(x).numpy(), expected, atol=1e-4)
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "A bias starts at 0 by default, and the weights start small and random, so an "
        "untrained model predicts values near 0 MPG.")
 def test_untrained_dense_predicts_near_zero():
@@ -115,14 +116,14 @@ def test_untrained_dense_predicts_near_zero():
     assert np.abs(predictions).mean() < 2 < 20 < page["train_labels"].mean()
 
 
-@claim(PAGE, "`learning_rate=0.1` is a hundred times Adam's default")
+@claim("tutorials/auto_mpg.ipynb", "`learning_rate=0.1` is a hundred times Adam's default")
 def test_adam_default_learning_rate():
     import keras
 
     assert np.isclose(float(keras.optimizers.Adam().learning_rate), 0.001)
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "`validation_split=0.2` holds back the *last* fifth of the 314 training cars (they "
        "are in random order, since `sample()` above drew them at random): the model "
        "trains on the other 251, in 4 steps (updates of the weights) per epoch, and after "
@@ -157,7 +158,7 @@ def held_out_rows(samples, validation_split, batch_size):
     return samples - held_out, held_out, len(steps)
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "The training loss it reports is the MAE on the 251 training cars, averaged over "
        "the epoch's steps while the weights were still changing.")
 def test_training_loss_is_the_mean_over_the_epochs_steps():
@@ -189,7 +190,7 @@ def test_training_loss_is_the_mean_over_the_epochs_steps():
     assert not np.isclose(reported, after, rtol=1e-2)  # not the loss of the final weights
 
 
-@claim(PAGE,
+@claim("tutorials/auto_mpg.ipynb",
        "For inputs that fit in one batch, such as these 78 cars, the documentation of "
        "`predict()` recommends calling the model directly; the call returns a "
        "[tensor](../glossary.md#tensor) (TensorFlow's array), which `.numpy()` turns into "
@@ -205,3 +206,16 @@ def test_predict_docs_recommend_calling_the_model():
     assert isinstance(output, tf.Tensor)
     assert isinstance(output.numpy(), np.ndarray)
 
+
+
+@claim("tutorials/auto_mpg.ipynb",
+       "The data are the classic Auto MPG table: 406 cars, first published by Donoho and "
+       "Ramos in 1982 and kept in the StatLib archive at Carnegie Mellon University")
+def test_provenance_as_vega_datasets_gives_it():
+    import vega_datasets
+
+    info = json.loads((Path(vega_datasets.__file__).parent / "dataset_info.json").read_text())
+    cars = info["cars"]
+    assert "originally published by Donoho et al (1982)" in cars["description"]
+    assert "lib.stat.cmu.edu" in cars["description"]
+    assert any("Donoho, David and Ramos, Ernesto (1982)" in r for r in cars["references"])
