@@ -7,7 +7,6 @@ worker's dataset (`input_ops.auto_shard_dataset`), the function that picks a str
 devices, Keras's own `fit()` with the one test that decides "multi-worker" answered yes.
 """
 
-import importlib.util
 import json
 import os
 import socket
@@ -111,15 +110,13 @@ def test_keras_averages_scalar_metrics_over_workers_along_an_axis_they_lack(monk
     model.evaluate(data, verbose=0)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tf_keras") is None,
-                    reason="needs the tf-keras package, which this site does not install")
 @claim("tutorials/distributed.ipynb",
        "Keras 2 runs `fit()` under this strategy: that is the `tf-keras` package, which "
        "`tf.keras` becomes when the environment variable `TF_USE_LEGACY_KERAS=1` is set "
        "before TensorFlow is imported.")
 def test_keras_2_fits_under_multi_worker_mirrored_strategy(tmp_path):
-    """Two real workers on the loopback network (about 30 s on 2 cores: run only where
-    tf-keras is installed, for instance `pip install tf-keras==2.21.0`)."""
+    """Two real workers on the loopback network, under tf-keras (pinned in requirements.txt
+    for this check)."""
     script = tmp_path / "worker.py"
     script.write_text(textwrap.dedent("""
         import numpy as np
