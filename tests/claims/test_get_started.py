@@ -7,7 +7,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "get-started.md"
 
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
 # deprecated from inside Keras; Python's default filters hide it from a reader's script.
@@ -36,7 +35,7 @@ def digits():
     return (images / 16).astype("float32"), labels
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "Installing TensorFlow installs it too, as a dependency, and `tf.keras` gives you its "
        "classes under another name, plus some Keras 2 names that `import keras` no longer has")
 def test_tensorflow_depends_on_keras_and_tf_keras_renames_it():
@@ -50,7 +49,7 @@ def test_tensorflow_depends_on_keras_and_tf_keras_renames_it():
     assert hasattr(tf.keras.backend, "mean") and not hasattr(keras.backend, "mean")
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "the first loads a small set of real handwritten digits that ships with it (no "
        "download)")
 def test_load_digits_reads_a_file_shipped_with_scikit_learn():
@@ -64,7 +63,7 @@ def test_load_digits_reads_a_file_shipped_with_scikit_learn():
     assert images.shape == (1797, 64)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`set_random_seed(0)` fixes the random number generators of Python, NumPy and Keras, so "
        "every run of this page prints the same numbers.")
 def test_set_random_seed_fixes_python_numpy_and_keras():
@@ -84,7 +83,7 @@ def test_set_random_seed_fixes_python_numpy_and_keras():
     assert draw() == first
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "The pixel values run from 0 to 16; dividing by 16 scales them to the range 0 to 1,",
        "`float32` is the number type Keras computes in.")
 def test_pixels_run_from_0_to_16_and_keras_computes_in_float32():
@@ -97,7 +96,7 @@ def test_pixels_run_from_0_to_16_and_keras_computes_in_float32():
     assert keras.layers.Dense(2).compute_dtype == "float32"
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`stratify=labels` keeps the share of each digit the same in both parts; "
        "`random_state=0` makes the split the same on every run.")
 def test_the_split_is_stratified_and_repeatable():
@@ -113,7 +112,7 @@ def test_the_split_is_stratified_and_repeatable():
     assert np.abs(shares).max() < 0.005
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`Dense(32, activation=\"relu\")` is a **hidden layer** (between the input and the "
        "output) of 32 **units**, each computing a weighted sum of the 64 inputs plus a "
        "constant (the bias), then the **activation** `relu`, which keeps positive values and "
@@ -133,7 +132,7 @@ def test_dense_relu_and_softmax():
     assert np.allclose(np.asarray(output(h)).sum(axis=1), 1, atol=1e-6)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`compile()` sets how the model will be trained; nothing is trained yet.")
 def test_compile_changes_no_weight():
     import keras
@@ -146,7 +145,7 @@ def test_compile_changes_no_weight():
     assert not model.optimizer.built and int(model.optimizer.iterations) == 0
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`0.01` is ten times Adam's default (`optimizer=\"adam\"` gives the default)")
 def test_adams_default_learning_rate():
     import keras
@@ -157,7 +156,7 @@ def test_adams_default_learning_rate():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.001)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`sparse_categorical_crossentropy` is the loss for one class per example, given as an "
        "integer label")
 def test_sparse_categorical_crossentropy_takes_integer_labels():
@@ -170,7 +169,7 @@ def test_sparse_categorical_crossentropy_takes_integer_labels():
     assert np.allclose(sparse, dense)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "One pass over all the training images is an **epoch**; this trains for 3, of 21 "
        "steps each (1,293 images in batches of 64).",
        "`validation_split=0.1` keeps the last tenth of the training arrays out of training "
@@ -199,7 +198,7 @@ def test_three_epochs_of_21_steps_and_the_last_tenth_validates():
     assert len(validated) == 3
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`verbose=0` hides the progress bar.",
        "`history.history` is a dictionary with a list for the loss and for each metric, one "
        "value per epoch (`val_` marks those measured on the validation part);")
@@ -217,13 +216,12 @@ def test_verbose_0_prints_nothing_and_history_lists_per_epoch(capfd):
     assert "━" in capfd.readouterr().out
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`evaluate()` returns the loss, then each metric in the order given to `compile()`,")
 def test_evaluate_returns_loss_then_metrics_in_order():
     import keras
 
     images, labels = digits()
-    scores = {}
     top_k = "sparse_top_k_categorical_accuracy"
     for order in (["accuracy", top_k], [top_k, "accuracy"]):
         model = small_model(order)
@@ -232,7 +230,7 @@ def test_evaluate_returns_loss_then_metrics_in_order():
         assert values == [named["loss"], *(named[m] for m in order)]
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "`predict()` takes a **batch**, so one image is passed as `x_test[:1]`, shape "
        "`(1, 64)`, not `x_test[0]`.")
 def test_predict_refuses_a_single_unbatched_image():
@@ -243,7 +241,7 @@ def test_predict_refuses_a_single_unbatched_image():
         model.predict(images[0], verbose=0)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "A `.keras` file holds the architecture, the weights, the compile settings and the "
        "optimizer's state (so training can go on where it stopped);")
 def test_a_keras_file_holds_the_optimizer_state(tmp_path):
@@ -261,7 +259,7 @@ def test_a_keras_file_holds_the_optimizer_state(tmp_path):
         assert np.array_equal(mine, theirs)
 
 
-@claim(PAGE,
+@claim("get-started.md",
        "(the split above already shuffled them)",
        "`history.epoch` lists the epochs run;")
 def test_train_test_split_shuffles_and_history_lists_epochs():

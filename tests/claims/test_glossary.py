@@ -6,7 +6,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "glossary.md"
 
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
 # deprecated from inside Keras; Python's default filters hide it from a reader's script.
@@ -29,7 +28,7 @@ def fitted(examples, batch_size=None, epochs=1, **fit_arguments):
     return int(model.optimizer.iterations) - before, history
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "one **step** computes the loss on one batch and updates the weights once.",
        "An epoch has `ceil(examples / batch_size)` steps.",
        "How many examples go into each batch: `fit(batch_size=...)`, 32 by default.")
@@ -38,14 +37,14 @@ def test_steps_per_epoch_and_the_default_batch_size():
     assert fitted(100)[0] == math.ceil(100 / 32)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "`fit(epochs=10)` makes ten passes.")
 def test_epochs_is_the_number_of_passes():
     steps, history = fitted(64, batch_size=32, epochs=10)
     assert steps == 20 and len(history.history["loss"]) == 10
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "The value a unit adds after its weighted sum, one per unit; it starts at zero unless a "
        "`bias_initializer` says otherwise.",
        "`Dense(64)` has 64 units.")
@@ -62,7 +61,7 @@ def test_one_bias_per_unit_starting_at_zero():
     assert np.all(np.asarray(other.bias) == 1)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "An object that `fit()` calls at fixed points of training (the end of each epoch or "
        "batch) to act on it: save the weights, stop early, change the learning rate, log "
        "numbers.")
@@ -82,7 +81,7 @@ def test_fit_calls_callbacks_at_batch_and_epoch_ends():
     assert calls == ["batch", "batch", "epoch"] * 2
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "Keras keeps the channels on the last axis by default: `(height, width, channels)`.")
 def test_channels_last_by_default():
     import keras
@@ -93,7 +92,7 @@ def test_channels_last_by_default():
     assert layer.compute_output_shape((None, 10, 12, 3)) == (None, 8, 10, 16)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "The usual classification loss: minus the log of the probability the model gives the "
        "true class, averaged over the examples; near 0 for confident right answers, large for "
        "confident wrong ones.",
@@ -122,7 +121,7 @@ def test_cross_entropy_is_mean_minus_log_of_true_class_probability():
     assert np.isclose(binary, -(np.log(0.9) + np.log(0.7)) / 2, atol=1e-6)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "`Conv2D(16, 3)` has 16 filters of 3 x 3.",
        "for `Conv2D`, each filter's window of weights, one per window position and input "
        "channel.")
@@ -134,7 +133,7 @@ def test_conv2d_filters_and_kernel():
     assert layer.kernel.shape == (3, 3, 5, 16) and layer.bias.shape == (16,)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "The default way Keras chooses the starting kernel values of `Dense` and convolution "
        "layers (`glorot_uniform`, also called Xavier): uniformly random within "
        "`±sqrt(6 / (fan_in + fan_out))`, where `fan_in` and `fan_out` are a `Dense` layer's "
@@ -161,7 +160,7 @@ def test_glorot_uniform_defaults_and_exceptions():
     assert type(cell.recurrent_initializer) is keras.initializers.Orthogonal
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "For each weight, how much the loss changes when that weight changes a little; the "
        "optimizer moves each weight against its gradient.",
        "How large a step the optimizer takes at each update: it scales how far each weight "
@@ -181,7 +180,7 @@ def test_sgd_moves_each_weight_against_its_gradient():
     assert np.allclose(weight.numpy(), np.array([1.0, -2.0, 3.0]) - 0.1 * gradient)
 
 
-@claim(PAGE, "Every optimizer takes `learning_rate=`.")
+@claim("glossary.md", "Every optimizer takes `learning_rate=`.")
 def test_every_optimizer_takes_a_learning_rate():
     import inspect
 
@@ -196,7 +195,7 @@ def test_every_optimizer_takes_a_learning_rate():
         assert float(cls(learning_rate=0.125).learning_rate) == 0.125, cls.__name__
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "for a sigmoid, it is the log-odds of the probability.",
        "`1 / (1 + e^-x)`: squeezes a logit into a probability between 0 and 1;")
 def test_sigmoid_and_log_odds():
@@ -210,7 +209,7 @@ def test_sigmoid_and_log_odds():
     assert np.allclose(np.log(p / (1 - p)), logits, atol=1e-3)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "A number reported during training and evaluation but not minimised, such as accuracy.")
 def test_metrics_do_not_change_training():
     import keras
@@ -233,7 +232,7 @@ def test_metrics_do_not_change_training():
     assert all(np.array_equal(a, b) for a, b in zip(*weights))
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "`count_params()` and the summary table count them.")
 def test_count_params_counts_every_kernel_and_bias_value():
     import keras
@@ -244,7 +243,7 @@ def test_count_params_counts_every_kernel_and_bias_value():
     assert model.count_params() == sum(int(w.numpy().size) for w in model.weights)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "`padding=\"valid\"` (the default) uses only windows that fit inside, so the output "
        "shrinks; `padding=\"same\"` pads the edges (with zeros, for a convolution) so that "
        "with stride 1 the output keeps the input's size.",
@@ -268,7 +267,7 @@ def test_padding_and_strides():
     assert pool.strides == (3, 3)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "The rectified linear unit, `max(0, x)`: the usual activation for hidden layers.",
        "Turns a row of logits into probabilities that are positive and add up to 1;")
 def test_relu_and_softmax():
@@ -282,7 +281,7 @@ def test_relu_and_softmax():
     assert np.all(p > 0) and np.allclose(p.sum(axis=1), 1, atol=1e-6)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "Splitting data so that each part keeps the share of each class of the whole, as "
        "`train_test_split(..., stratify=labels)` does.")
 def test_stratify_keeps_class_shares():
@@ -295,7 +294,7 @@ def test_stratify_keeps_class_shares():
     assert np.array_equal(np.bincount(train), [400, 240, 160])
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "Keras layers take and return tensors, and NumPy arrays convert to and from them.")
 def test_layers_take_numpy_and_return_tensors():
     import keras
@@ -307,7 +306,7 @@ def test_layers_take_numpy_and_return_tensors():
     assert isinstance(keras.ops.convert_to_tensor(np.ones(3)), tf.Tensor)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "`fit()` calls the model with `training=True`, `predict()` and `evaluate()` with "
        "`training=False` (inference mode).",
        "A plain call, `model(x)`, passes neither, and each layer then uses its own default: "
@@ -350,7 +349,7 @@ def test_training_mode_defaults():
     assert not np.array_equal(flip(images), images)
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "The share of the training arrays that `fit(validation_split=...)` holds out, taken "
        "from the end of the arrays before any shuffling, and measured after every epoch.")
 def test_validation_split_takes_the_end_before_shuffling():
@@ -377,7 +376,7 @@ def test_validation_split_takes_the_end_before_shuffling():
     assert len(history.history["val_loss"]) == 2
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "In training mode, each value is zeroed with probability `0.5` and the survivors are "
        "multiplied by `1 / (1 - 0.5) = 2`, so the expected sum stays the same.",
        "`Dropout` zeroes a random share of its inputs and scales up the rest,")
@@ -391,7 +390,7 @@ def test_dropout_zeroes_half_and_doubles_the_rest():
     assert abs(np.mean(out == 0) - 0.5) < 0.02 and abs(out.mean() - 1) < 0.04
 
 
-@claim(PAGE,
+@claim("glossary.md",
        "One output of a `Dense` layer (also called a neuron): a weighted sum of all the "
        "layer's inputs plus a bias, passed through the activation.",
        "for `Dense`, a matrix with one weight per input-unit pair;")

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from tests.claims.claims import claim
 
-PAGE = "index.md"
 
-
-@claim(PAGE,
+@claim("index.md",
        "`model.summary()` follows the width of the terminal it prints to.")
 def test_summary_follows_the_terminal_width(monkeypatch, capsys):
     import keras
@@ -23,7 +21,7 @@ def test_summary_follows_the_terminal_width(monkeypatch, capsys):
     assert widths["64"] < widths["80"] <= 80
 
 
-@claim(PAGE,
+@claim("index.md",
        "calls `keras.utils.set_random_seed()` (it seeds Python's, NumPy's and TensorFlow's "
        "random generators) in code you can see,")
 def test_set_random_seed_seeds_python_numpy_and_tensorflow():
@@ -44,7 +42,7 @@ def test_set_random_seed_seeds_python_numpy_and_tensorflow():
     assert all(a != b for a, b in zip(draw(), first))
 
 
-@claim(PAGE,
+@claim("index.md",
        "on Linux x86-64 CPUs without AVX512-VNNI, AVX512-BF16, AVX-VNNI or AMX (many laptops "
        "and CI runners) TensorFlow uses its own kernels instead, which round differently "
        "again;")

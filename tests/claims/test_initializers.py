@@ -4,7 +4,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "reference/initializers.md"
 
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
 # deprecated from inside Keras; Python's default filters hide it from a reader's script.
@@ -18,7 +17,7 @@ def kernel(initializer, fan_in=400, fan_out=600):
     return np.asarray(initializer((fan_in, fan_out)))
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "Initial values are random, so this page fixes the random seed first: with the same "
        "seed, every run draws the same weights.")
 def test_the_same_seed_draws_the_same_weights():
@@ -34,7 +33,7 @@ def test_the_same_seed_draws_the_same_weights():
     assert np.array_equal(drawn[0], drawn[1]) and not np.array_equal(drawn[0], drawn[2])
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "A layer's configuration (`get_config()`, the dictionary Keras saves with a model) "
        "names its initialisers:")
 def test_the_saved_config_names_the_initialisers(tmp_path):
@@ -52,7 +51,7 @@ def test_the_saved_config_names_the_initialisers(tmp_path):
     assert dense["kernel_initializer"]["class_name"] == "GlorotUniform"
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "a kernel with variance `1 / fan_in` keeps the variance of the outputs equal to that of "
        "the inputs on the way forward, and one with variance `1 / fan_out` does the same for "
        "the gradients on the way back, in training.",
@@ -87,7 +86,7 @@ def test_glorot_averages_the_forward_and_backward_conditions():
     assert isinstance(glorot, keras.initializers.VarianceScaling) and glorot.mode == "fan_avg"
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "The usual names, and the activation of the layers each was made for:")
 @pytest.mark.parametrize("name, variance", [
     ("glorot_uniform", lambda i, o: 2 / (i + o)),
@@ -104,7 +103,7 @@ def test_the_table_of_variances(name, variance):
     assert np.isclose(np.var(values), variance(400, 600), rtol=0.05)
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "`selu`, which the [activations page](activations.md) does not cover, is the *scaled "
        "exponential linear unit*: `scale * x` for positive inputs and "
        "`scale * alpha * (exp(x) - 1)` for negative ones, with two fixed constants chosen so "
@@ -127,7 +126,7 @@ def test_selu_keeps_a_lecun_normal_stack_standardised():
     assert abs(outputs.mean()) < 0.1 and 0.8 < outputs.var() < 1.2
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "[ReLU](activations.md#relu) sets every negative input to 0, which, for inputs spread "
        "evenly around 0, halves the mean of the squared outputs.",
        "`he_normal`, with a standard deviation of `sqrt(2 / fan_in)`, makes up for it.")
@@ -142,7 +141,7 @@ def test_relu_halves_the_mean_square_and_he_normal_doubles_the_variance():
     assert np.isclose(he.std(), np.sqrt(2 / 400), rtol=0.03)
 
 
-@claim(PAGE, "A function cannot carry settings into a saved model.")
+@claim("reference/initializers.md", "A function cannot carry settings into a saved model.")
 def test_a_function_initialiser_is_saved_by_name_only():
     import functools
 
@@ -158,7 +157,7 @@ def test_a_function_initialiser_is_saved_by_name_only():
         keras.layers.Dense(2, kernel_initializer=with_setting).get_config()
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "Registering the class (`register_keras_serializable`) lets `load_model` find it by "
        "name:",
        "Without `get_config()`, the base class returns `{}` and the restored layer would "
@@ -192,7 +191,7 @@ def test_registration_and_get_config_are_both_needed(tmp_path):
     assert restored.layers[0].kernel_initializer.scale == 1.0
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "The kernel starts at zero here on purpose, so that the first predictions come from the "
        "bias alone.",
        "That is safe in a model without hidden layers:")
@@ -213,7 +212,7 @@ def test_a_zero_kernel_still_learns_without_hidden_layers():
     assert np.abs(np.asarray(kernel_gradient)).max() > 0.01  # every input weight can move
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "every hidden unit outputs `relu(0) = 0` for every image, so the output layer sees only "
        "zeros, and the [gradient](../glossary.md#gradient) of every weight except the output "
        "biases is zero.",
@@ -245,7 +244,7 @@ def test_constant_starts_keep_hidden_units_identical():
         assert np.allclose(hidden, hidden[:, :1], atol=1e-5)  # every column the same
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "An initialiser object draws its seed once, when it is created (a random one if you "
        "give it none), and starts from that seed again on every call.",
        "two such layers that read the same input (two branches of a "
@@ -269,7 +268,7 @@ def test_an_initialiser_object_repeats_its_draw():
     assert np.array_equal(first, second)
 
 
-@claim(PAGE,
+@claim("reference/initializers.md",
        "An **initialiser** chooses those values when a layer is built.")
 def test_the_initialiser_runs_when_the_layer_is_built():
     import keras

@@ -4,7 +4,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "reference/preprocessing-layers.md"
 
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
 # deprecated from inside Keras; Python's default filters hide it from a reader's script.
@@ -29,7 +28,7 @@ def images():
     return np.random.default_rng(0).random((4, 16, 16, 3), dtype="float32")
 
 
-@claim(PAGE, "`Rescaling(scale, offset=0.0)` computes `inputs * scale + offset`.")
+@claim("reference/preprocessing-layers.md", "`Rescaling(scale, offset=0.0)` computes `inputs * scale + offset`.")
 def test_rescaling_formula():
     import keras
     import numpy as np
@@ -40,7 +39,7 @@ def test_rescaling_formula():
     assert np.allclose(out, x * 0.5 - 3.0)
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "`1 / 255` gives values from 0 to 1; `1 / 127.5` with offset -1 gives -1 to 1, the "
        "range some pretrained networks (models trained by others on large data sets, which you "
        "download and reuse) expect, such as MobileNetV2 in `keras.applications`.",
@@ -57,7 +56,7 @@ def test_mobilenet_v2_expects_minus_one_to_one_and_rescaling_has_no_weights():
     assert layer.weights == [] and not hasattr(layer, "adapt")
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "The layer's statistics are weights, listed as **non-trainable** (training does not "
        "change them)",
        "Keras 3 keeps it only so that files saved by older versions load, and `adapt()` leaves "
@@ -85,7 +84,7 @@ def test_normalization_statistics_stay_fixed_in_training_and_count_is_legacy():
     assert int(normalize.count) == 0
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "The random layers (`RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomTranslation`, "
        "`RandomContrast` and others) alter their input only when called in **training mode**",
        "Called directly **without** a `training` argument, these layers default to training "
@@ -102,7 +101,7 @@ def test_random_layers_alter_only_in_training_mode_which_is_their_default(name):
     assert not np.array_equal(layer(x), x)
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "`fit()` calls the model in training mode, and `evaluate()` and `predict()` in "
        "inference mode, so the images change during training only.")
 def test_fit_trains_evaluate_and_predict_infer():
@@ -132,7 +131,7 @@ def test_fit_trains_evaluate_and_predict_infer():
     assert modes == [{True}, {False}, {False}]
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "The training accuracy is lower than the validation accuracy here, for two reasons: it "
        "is measured on augmented images, in training mode, and it is the mean over the "
        "epoch's batches, taken while the weights were still improving, whereas the validation "
@@ -167,7 +166,7 @@ def test_fit_reports_the_mean_over_batches_in_training_mode():
     assert not np.isclose(logged, measured, atol=1e-3)
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "An alternative is to augment in the input pipeline, the code that feeds batches to "
        "`fit()` (with TensorFlow's `tf.data` library, in a `dataset.map` step), which keeps the "
        "random layers out of the saved model;")
@@ -189,7 +188,7 @@ def test_random_layers_run_in_a_tf_data_map():
     assert not any(isinstance(layer, keras.layers.RandomFlip) for layer in model.layers)
 
 
-@claim(PAGE,
+@claim("reference/preprocessing-layers.md",
        "The optimizer is plain **stochastic gradient descent** (`SGD`): each step moves every "
        "weight against its gradient, by the **learning rate** "
        "([glossary](../glossary.md#learning-rate)) times the gradient.")

@@ -4,7 +4,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "reference/saving.md"
 
 # Keras's HDF5 writer converts variables with np.array(..., copy=False), which NumPy 2
 # reports as deprecated from inside Keras; a reader's script never shows it (Python's
@@ -35,7 +34,7 @@ def data():
     return rng.random((256, 64), dtype="float32"), rng.integers(0, 10, 256)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "it calls each model on the whole array at once, `model(x)`, which gives the outputs "
        "`predict()` would.")
 def test_a_call_gives_what_predict_gives():
@@ -48,7 +47,7 @@ def test_a_call_gives_what_predict_gives():
     assert np.allclose(model(x), model.predict(x, verbose=0), atol=1e-6)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "# Create Adam's variables now: fit() would create them while it traces its "
        "# training step (turns it into a TensorFlow graph), and then trace it twice.")
 def test_an_unbuilt_optimizer_makes_fit_trace_twice():
@@ -75,7 +74,7 @@ def test_an_unbuilt_optimizer_makes_fit_trace_twice():
     assert traces == {False: 2, True: 1}
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "Loading needs a model built with the same architecture:")
 def test_weights_do_not_load_into_another_architecture(tmp_path):
     import keras
@@ -90,7 +89,7 @@ def test_weights_do_not_load_into_another_architecture(tmp_path):
         other.load_weights(path)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "the file also holds the trained optimizer's variables (Adam keeps two per weight), "
        "and the fresh model's optimizer has not created its own yet, so they are skipped.")
 def test_adam_keeps_two_variables_per_weight():
@@ -103,7 +102,7 @@ def test_adam_keeps_two_variables_per_weight():
     assert unbuilt == 2
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "A `.keras` file keeps the optimizer state (Adam's moving averages and its step count), "
        "so training picks up where it stopped instead of starting the optimizer over:")
 def test_a_keras_file_keeps_adams_moving_averages(tmp_path):
@@ -124,7 +123,7 @@ def test_a_keras_file_keeps_adams_moving_averages(tmp_path):
         assert np.array_equal(mine, theirs)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "It holds the computation, not the Keras objects, so you reload it as a layer (a new "
        "layer around the saved function, without the original model's layers) or with "
        "TensorFlow itself:")
@@ -142,7 +141,7 @@ def test_an_export_holds_no_keras_objects(tmp_path):
     assert not isinstance(tf.saved_model.load(path), keras.Model)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "`compile=False` loads the architecture and weights only (compile again before "
        "training):")
 def test_compile_false_leaves_the_model_uncompiled(tmp_path):
@@ -158,7 +157,7 @@ def test_compile_false_leaves_the_model_uncompiled(tmp_path):
         loaded.fit(x, y, epochs=1, verbose=0)
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "The file then names the class instead of holding code, and loads in safe mode:")
 def test_a_registered_layer_is_saved_by_name(tmp_path):
     import json
@@ -180,7 +179,7 @@ def test_a_registered_layer_is_saved_by_name(tmp_path):
     keras.models.load_model(path)  # safe_mode=True, the default
 
 
-@claim(PAGE,
+@claim("reference/saving.md",
        "Loading a legacy file can fail where `.keras` would not.",
        "`model.export()` writes a TensorFlow SavedModel for TensorFlow Serving, TFLite or "
        "other tools.")

@@ -10,7 +10,6 @@ import pytest
 
 from tests.claims.claims import claim
 
-PAGE = "reference/sequential-model.md"
 
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
 # deprecated from inside Keras; Python's default filters hide it from a reader's script.
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "Keras numbers them in the order layers are created in the process (`dense`, "
        "`dense_1`, ...), so the names depend on what ran before, not on how the model was "
        "built.")
@@ -35,7 +34,7 @@ def test_automatic_names_count_per_process():
     assert keras.layers.Dense(1).name == "dense"
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "`keras.Input` is not a layer of the model: it only declares the shape of one sample "
        "(without the batch dimension, which Keras adds as `None`).",
        "Without it, Keras waits until the model first sees data.")
@@ -52,7 +51,7 @@ def test_input_declares_a_shape_and_data_builds_a_lazy_model():
     assert lazy.built and len(lazy.weights) == 2
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "Replace `input_shape=(784,)` with a `keras.Input(shape=(784,))` first entry and the "
        "warning goes away; the model is the same.")
 def test_input_instead_of_input_shape_builds_the_same_model_silently():
@@ -69,7 +68,7 @@ def test_input_instead_of_input_shape_builds_the_same_model_silently():
     assert [w.shape for w in new.weights] == [w.shape for w in old.weights]
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "A `Dense` layer works on the last axis of its input.",
        "`None` in a shape is the batch size, left open so that one model takes any number of "
        "samples:")
@@ -87,7 +86,7 @@ def test_dense_works_on_the_last_axis_and_any_batch_size():
         assert model(np.ones((batch, 5), "float32")).shape == (batch, 2)
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "The weights are [variables](tensors-and-gradients.md#variables) (tensors that "
        "training updates in place) whose values you can read as NumPy arrays:",
        "A new `Dense` layer starts with random kernel values "
@@ -108,7 +107,7 @@ def test_weights_are_variables_updated_in_place():
     assert layer.kernel is kernel and not np.array_equal(kernel.numpy(), before)
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "`Dropout` zeroes a random share of its inputs during training only")
 def test_dropout_only_in_training():
     import keras
@@ -122,7 +121,7 @@ def test_dropout_only_in_training():
     assert 0.35 < zeroed < 0.65
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "**Total params**: the sum, 101,770, and its size in memory at 4 bytes per float32 "
        "value.",
        "(such as a frozen layer's, or the moving averages of `BatchNormalization`, a layer "
@@ -140,7 +139,7 @@ def test_summary_size_and_batch_normalisation_statistics(capsys):
     assert names == ["moving_mean", "moving_variance"]
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "(Calling the model on a batch of data builds it too, but then the summary shows that "
        "batch's size instead of `None`.)")
 def test_a_call_builds_with_the_batch_size(capsys):
@@ -153,7 +152,7 @@ def test_a_call_builds_with_the_batch_size(capsys):
     assert "(7, 3)" in capsys.readouterr().out
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "or applies one layer to two different inputs.",
        "(It can list the same layer object twice in a row, which applies the one layer twice "
        "to the same stream.)")
@@ -168,7 +167,7 @@ def test_sequential_can_repeat_a_layer_object():
     assert np.allclose(model(x), layer(layer(x)), atol=1e-6)
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "Give a one-input model two arrays and it warns, then quietly uses only the first:")
 def test_a_second_array_is_ignored():
     import keras
@@ -181,7 +180,7 @@ def test_a_second_array_is_ignored():
     assert np.array_equal(both, model(first))
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "A `Sequential` model is itself a layer, so the two styles mix: a `Sequential` stack can "
        "be one step of a functional model.")
 def test_a_sequential_model_inside_a_functional_one():
@@ -197,7 +196,7 @@ def test_a_sequential_model_inside_a_functional_one():
     assert model(x).shape == (2, 1)
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "`tf.keras` is not a copy of Keras inside TensorFlow.",
        "TensorFlow depends on the `keras` package, which pip installs with it, and `tf.keras` "
        "is a module of that package, `keras._tf_keras.keras`: the same Keras 3 classes, so a "
@@ -217,7 +216,7 @@ def test_tf_keras_is_a_module_of_the_keras_package():
     assert type(model) is keras.Sequential and keras.__version__.startswith("3.")
 
 
-@claim(PAGE,
+@claim("reference/sequential-model.md",
        "With the environment variable `TF_USE_LEGACY_KERAS=1` set before TensorFlow is "
        "imported, and the `tf-keras` package installed, `tf.keras` is Keras 2 instead (the "
        "`tf_keras` package), not the Keras 3 these pages show.")
