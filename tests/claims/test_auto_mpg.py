@@ -219,3 +219,22 @@ def test_provenance_as_vega_datasets_gives_it():
     assert "originally published by Donoho et al (1982)" in cars["description"]
     assert "lib.stat.cmu.edu" in cars["description"]
     assert any("Donoho, David and Ramos, Ernesto (1982)" in r for r in cars["references"])
+
+
+@claim("tutorials/auto_mpg.ipynb",
+       "choosing the number of epochs from the validation loss would be tuning, which the "
+       "`EarlyStopping` callback automates")
+def test_early_stopping_watches_the_validation_loss():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    stop = keras.callbacks.EarlyStopping(patience=1)
+    assert stop.monitor == "val_loss"
+    # Validation targets of the opposite sign: the better the model fits its training
+    # data, the higher its validation loss, so training stops after 1 + patience epochs.
+    x = np.linspace(-1, 1, 64, dtype="float32")[:, None]
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mean_squared_error")
+    history = model.fit(x, x, validation_data=(x, -x), epochs=20, batch_size=64,
+                        verbose=0, callbacks=[stop])
+    assert len(history.epoch) == 2
