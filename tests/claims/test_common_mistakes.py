@@ -100,8 +100,8 @@ def test_nan():
 
 
 @claim(PAGE,
-       "on a GPU `fit()` compiles the training step with XLA by default "
-       "(`jit_compile=\"auto\"`), which need not use that kernel.")
+       "on a GPU `fit()` compiles the training step with XLA, TensorFlow's optimising "
+       "compiler, by default (`jit_compile=\"auto\"`), which need not use that kernel.")
 def test_fit_uses_xla_by_default_when_a_gpu_is_present(monkeypatch):
     import keras
     import tensorflow as tf

@@ -54,13 +54,18 @@ def test_input_layer_listed_by_functional_models_only(capsys):
 
 
 @claim(PAGE,
-       "Keras layers accept it, and so do the functions of `keras.ops`, but TensorFlow's "
-       "own functions (`tf.square`, `tf.reduce_mean` and the rest) refuse it:")
+       "A `KerasTensor` is not a TensorFlow tensor: it has no values, only a shape and a "
+       "type.",
+       "Keras layers accept it, and so do the functions of `keras.ops` (Keras's NumPy-like "
+       "operations), but TensorFlow's own functions (`tf.square`, `tf.reduce_mean` and the "
+       "rest) refuse it:")
 def test_tensorflow_functions_refuse_keras_tensors():
     import keras
     import tensorflow as tf
 
     inputs = keras.Input(shape=(4,))
+    assert type(inputs).__name__ == "KerasTensor" and not tf.is_tensor(inputs)
+    assert tuple(inputs.shape) == (None, 4) and inputs.dtype == "float32"
     for function in (tf.square, tf.reduce_mean, tf.nn.relu):
         with pytest.raises(ValueError, match="KerasTensor cannot be used"):
             function(inputs)
