@@ -127,3 +127,51 @@ def test_reduce_lr_on_plateau_options():
     assert plateau_rates(keras, flat) == [1.0, 0.5, 0.25, 0.125, 0.0625]
     assert plateau_rates(keras, flat, cooldown=2) == [1.0, 0.5, 0.5, 0.25, 0.25]
     assert plateau_rates(keras, flat, min_lr=0.3) == [1.0, 0.5, 0.3, 0.3, 0.3]
+
+
+@claim(PAGE,
+       "each update moves a weight by the learning rate times a quantity computed from its "
+       "[gradient](../glossary.md#gradient) (the gradient itself for plain SGD).")
+def test_sgd_step_is_learning_rate_times_gradient():
+    import keras
+
+    weight = keras.Variable(np.array([1.0, -2.0], "float32"))
+    gradient = np.array([0.5, -4.0], "float32")
+    keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(gradient, weight)])
+    assert np.allclose(weight.numpy(), [1.0 - 0.25, -2.0 + 2.0])
+    # Adam's step also scales with the rate: twice the rate, twice the first step
+    steps = []
+    for rate in (0.1, 0.2):
+        weight = keras.Variable(np.array([1.0, -2.0], "float32"))
+        keras.optimizers.Adam(learning_rate=rate).apply_gradients([(gradient, weight)])
+        steps.append(weight.numpy() - np.array([1.0, -2.0]))
+    assert np.allclose(steps[1], 2 * steps[0], rtol=1e-5)
+
+
+@claim(PAGE, "With two boundaries it needs three values;")
+def test_piecewise_needs_one_value_more_than_boundaries():
+    from keras.optimizers import schedules
+
+    with pytest.raises(ValueError, match="1 less than the length of values"):
+        schedules.PiecewiseConstantDecay(boundaries=[100, 200], values=[0.1, 0.01])
+
+
+@KERAS_NUMPY_COPY
+@claim(PAGE,
+       "Here `min_delta=1.0` counts every epoch after the first as no improvement, so the "
+       "callback tries at the end of epoch 2 (it watches the training `loss`, as no "
+       "validation data is given):")
+def test_reduction_with_a_schedule_fails_at_the_end_of_epoch_two():
+    import keras
+
+    ended = []
+
+    class Ended(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            ended.append(epoch + 1)
+
+    model = tiny_model(keras, keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5))
+    reduce = keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=1.0)
+    with pytest.raises(TypeError, match="not settable"):
+        model.fit(*XY, epochs=5, verbose=0, callbacks=[Ended(), reduce])
+    assert ended == [1, 2]  # Ended runs first: epoch 2 ended, then the reduction failed

@@ -61,3 +61,15 @@ def test_threshold_half_is_logit_zero():
     logits = np.array([-3.0, -1e-3, 0.0, 1e-3, 2.0], dtype="float32")
     probabilities = np.asarray(keras.ops.sigmoid(logits))
     assert np.array_equal(probabilities > 0.5, logits > 0)
+
+
+@claim(PAGE,
+       "each step moves every weight against its **gradient** "
+       "([glossary](../glossary.md#gradient)), by the **learning rate** times the gradient")
+def test_sgd_step_is_learning_rate_times_gradient():
+    import keras
+
+    weight = keras.Variable(np.array([1.0, -2.0], "float32"))
+    gradient = np.array([0.5, -4.0], "float32")
+    keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(gradient, weight)])
+    assert np.allclose(weight.numpy(), [1.0 - 0.25, -2.0 + 2.0])

@@ -193,3 +193,16 @@ def test_fit_warns_that_it_does_not_shuffle_a_dataset():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(dataset, shuffle=False, verbose=0)
+
+
+@claim(PAGE,
+       "The optimizer is plain **stochastic gradient descent** (`SGD`): each step moves "
+       "every weight against its gradient, by the **learning rate** "
+       "([glossary](../glossary.md#learning-rate)) times the gradient, here `0.5` times:")
+def test_sgd_step_is_learning_rate_times_gradient():
+    import keras
+
+    weight = keras.Variable(np.array([1.0, -2.0], "float32"))
+    gradient = np.array([0.5, -4.0], "float32")
+    keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(gradient, weight)])
+    assert np.allclose(weight.numpy(), [1.0 - 0.25, -2.0 + 2.0])
