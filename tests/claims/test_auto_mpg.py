@@ -191,8 +191,9 @@ def test_training_loss_is_the_mean_over_the_epochs_steps():
 
 
 @claim("tutorials/auto_mpg.ipynb",
-       "For inputs that fit in one batch, such as these 78 cars, the documentation of "
-       "`predict()` recommends calling the model directly; the call returns a "
+       "For a few inputs, such as these 78 cars, the documentation of `predict()` "
+       "recommends calling the model directly, which computes them all at once "
+       "(`predict()` would work through them in batches of 32); the call returns a "
        "[tensor](../glossary.md#tensor) (TensorFlow's array), which `.numpy()` turns into "
        "a NumPy array.")
 def test_predict_docs_recommend_calling_the_model():
@@ -202,7 +203,13 @@ def test_predict_docs_recommend_calling_the_model():
     doc = " ".join(inspect.getdoc(keras.Model.predict).split())
     assert "For small numbers of inputs that fit in one batch, directly use `__call__()`" in doc
     model = keras.Sequential([keras.Input((9,)), keras.layers.Dense(1)])
+    batches = []
+    record = keras.callbacks.LambdaCallback(
+        on_predict_batch_end=lambda batch, logs: batches.append(len(logs["outputs"])))
+    model.predict(np.zeros((78, 9), "float32"), verbose=0, callbacks=[record])
+    assert batches == [32, 32, 14]
     output = model(np.zeros((78, 9), "float32"))
+    assert output.shape == (78, 1)
     assert isinstance(output, tf.Tensor)
     assert isinstance(output.numpy(), np.ndarray)
 
