@@ -259,3 +259,14 @@ def test_scaled_pixels_win_on_seeds(capsys):
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, the scaled "
                          "pixels gave the higher validation accuracy on 5 of 5 seeds.",
                    held, len(SEEDS))
+
+
+@claim(PAGE,
+       "Keras 2, which TensorFlow still offers as the `tf_keras` package, takes it with a "
+       "warning that it is deprecated;")
+def test_keras_2_takes_lr_with_a_deprecation_warning(caplog):
+    import tf_keras
+
+    with caplog.at_level("WARNING"):
+        tf_keras.optimizers.Adam(lr=0.001)
+    assert "`lr` is deprecated" in caplog.text
