@@ -80,3 +80,16 @@ def test_a_seed_count_must_equal_what_the_seeds_gave(tmp_path, monkeypatch):
     claims.seeds_sentence("p.md", sentence, 4, 5)
     with pytest.raises(AssertionError, match="says 4 of 5 seeds, the seeds run here gave 3 of 5"):
         claims.seeds_sentence("p.md", sentence, 3, 5)
+
+
+def test_a_seed_within_rounding_may_count_either_way(tmp_path, monkeypatch):
+    from tests.claims import claims
+
+    (tmp_path / "p.md").write_text("The CNN won on 5 of 5 seeds.\n")
+    monkeypatch.setattr(claims, "DOCS", tmp_path)
+    held = claims.held_range([0.02, 0.03, 0.001, 0.05, 0.04], margin=0.003)
+    assert held == (4, 5)
+    claims.seeds_sentence("p.md", "The CNN won on 5 of 5 seeds.", held, 5)
+    with pytest.raises(AssertionError, match="gave 3 to 4 .some within rounding. of 5"):
+        claims.seeds_sentence("p.md", "The CNN won on 5 of 5 seeds.",
+                              claims.held_range([0.02, -0.03, 0.001, 0.05, 0.04], 0.003), 5)
