@@ -27,10 +27,20 @@ def claims_file(page: str) -> Path:
 
 def claims_in(path: Path) -> list[tuple[int, str, list[str]]]:
     """(line, page, sentences) of each @claim(...) in a claims file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # module-level names for strings (PAGE = "reference/saving.md")
+    names = {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+             and isinstance(node.value, ast.Constant) for t in node.targets if isinstance(t, ast.Name)}
+
+    def value(arg):
+        if isinstance(arg, ast.Constant):
+            return arg.value
+        return names.get(arg.id) if isinstance(arg, ast.Name) else None
+
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "claim":
-            args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+            args = [value(a) for a in node.args]
             found.append((node.lineno, args[0] if args else None, args[1:]))
     return found
 
@@ -45,9 +55,12 @@ def test_every_page_has_a_claims_file_that_backs_its_sentences(page):
     claims = claims_in(path)
     assert claims, f"{path.name} backs no sentence of docs/{page}"
     for line, named, sentences in claims:
-        assert named == page, f"{path.name}:{line}: a claim about {named!r} in the file of docs/{page}"
+        assert named == page, (
+            f"{path.name}:{line}: a claim about {named!r} in the file of docs/{page} (the page "
+            "must be a string literal or a module-level name for one)")
         assert sentences and all(isinstance(s, str) and s.strip() for s in sentences), (
-            f"{path.name}:{line}: the sentence must be written out, as a string")
+            f"{path.name}:{line}: the sentence must be written out, as a string (a literal, "
+            "or a module-level name for one), so that this check can read it")
 
 
 def test_no_claims_file_without_a_page():
