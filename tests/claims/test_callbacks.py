@@ -1,0 +1,181 @@
+"""Claims of docs/reference/callbacks.md that its code does not show."""
+
+import pytest
+
+from tests.claims.claims import claim
+
+PAGE = "reference/callbacks.md"
+
+# Saving converts Keras variables with np.array(), which NumPy 2 flags with a
+# DeprecationWarning (hidden by Python's default filters, as on the pages).
+saving = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
+
+def model_and_data(learning_rate=0.01):
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3)).astype("float32")
+    y = (x.sum(axis=1) > 0).astype("float32")
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model, x, y
+
+
+@claim(PAGE,
+       "A callback is an object `fit()` calls at set points: the start and end of training, "
+       "of each [epoch](../glossary.md#epoch) (one pass over the training data), of each "
+       "[batch](../glossary.md#batch-step).")
+def test_callback_hooks_are_called_in_order():
+    import keras
+
+    calls = []
+
+    class Recording(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            calls.append("train begin")
+
+        def on_epoch_begin(self, epoch, logs=None):
+            calls.append(f"epoch {epoch} begin")
+
+        def on_train_batch_begin(self, batch, logs=None):
+            calls.append(f"batch {batch} begin")
+
+        def on_train_batch_end(self, batch, logs=None):
+            calls.append(f"batch {batch} end")
+
+        def on_epoch_end(self, epoch, logs=None):
+            calls.append(f"epoch {epoch} end")
+
+        def on_train_end(self, logs=None):
+            calls.append("train end")
+
+    model, x, y = model_and_data()
+    model.fit(x, y, epochs=2, batch_size=20, verbose=0, callbacks=[Recording()])
+    epoch = ["batch 0 begin", "batch 0 end", "batch 1 begin", "batch 1 end"]
+    assert calls == (["train begin", "epoch 0 begin", *epoch, "epoch 0 end",
+                      "epoch 1 begin", *epoch, "epoch 1 end", "train end"])
+
+
+@saving
+@claim(PAGE,
+       "The warning concerns the optimizer's variables, which the file also holds and which a "
+       "fresh optimizer has not created yet; the [saving page](saving.md#weights-only) "
+       "explains it.")
+def test_weights_file_holds_optimizer_variables(tmp_path):
+    import warnings
+
+    import h5py
+
+    model, x, y = model_and_data()
+    model.fit(x, y, epochs=1, batch_size=20, verbose=0)
+    path = str(tmp_path / "w.weights.h5")
+    model.save_weights(path)
+    with h5py.File(path) as weights_file:
+        assert "optimizer" in weights_file
+    restored, _, _ = model_and_data()
+    restored.optimizer.build(restored.trainable_variables)  # created first: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        restored.load_weights(path)
+    assert int(restored.optimizer.iterations) == 2
+
+
+@saving
+@claim(PAGE,
+       "`save_best_only=True` writes only when the monitored value improves.")
+def test_save_best_only_skips_epochs_that_do_not_improve(tmp_path, capsys):
+    import os
+
+    import keras
+
+    model, x, y = model_and_data(learning_rate=0.0)  # nothing changes: no improvement
+    path = str(tmp_path / "best.keras")
+    best = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True,
+                                           verbose=1)
+    model.fit(x, y, epochs=1, batch_size=40, validation_data=(x, y), verbose=0,
+              callbacks=[best])
+    written = os.stat(path).st_mtime_ns
+    os.utime(path, ns=(0, 0))  # mark the file: a later write would change this
+    model.fit(x, y, epochs=1, batch_size=40, validation_data=(x, y), verbose=0,
+              callbacks=[best])
+    assert os.stat(path).st_mtime_ns == 0 != written
+    assert "val_loss did not improve" in capsys.readouterr().out
+
+
+@saving
+@claim(PAGE,
+       "Without `save_weights_only` it saves the whole model, so the name must end in "
+       "`.keras` (or `.h5`, the older format, which Keras 3 still writes with a warning).")
+def test_whole_model_checkpoint_names(tmp_path, caplog):
+    import logging
+
+    import keras
+
+    with pytest.raises(ValueError, match="must end in `.keras`"):
+        keras.callbacks.ModelCheckpoint(str(tmp_path / "best"))
+    model, x, y = model_and_data()
+    with caplog.at_level(logging.WARNING):
+        model.fit(x, y, epochs=1, verbose=0,
+                  callbacks=[keras.callbacks.ModelCheckpoint(str(tmp_path / "old.h5"))])
+    assert (tmp_path / "old.h5").exists()
+    assert "This file format is considered legacy" in caplog.text
+    reloaded = keras.models.load_model(str(tmp_path / "old.h5"))
+    assert len(reloaded.layers) == 1  # the whole model, not only weights
+
+
+@claim(PAGE,
+       "`logs` holds the metrics of the epoch (or, in `on_train_end`, of the last one).")
+def test_logs_hold_the_epoch_metrics():
+    import keras
+
+    seen = {}
+
+    class Recording(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen[epoch] = dict(logs)
+
+        def on_train_end(self, logs=None):
+            seen["end"] = dict(logs)
+
+    model, x, y = model_and_data()
+    history = model.fit(x, y, epochs=2, batch_size=20, verbose=0, callbacks=[Recording()])
+    for epoch in (0, 1):
+        assert seen[epoch] == {k: v[epoch] for k, v in history.history.items()}
+    assert seen["end"] == seen[1]
+
+
+@claim(PAGE,
+       "With `min_delta=0` (the default), every decrease counts.")
+def test_early_stopping_default_min_delta():
+    import keras
+    import numpy as np
+
+    assert keras.callbacks.EarlyStopping().min_delta == 0
+
+    def epochs_run(**settings):
+        model, x, y = model_and_data(learning_rate=0.001)  # tiny steps, tiny decreases
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, **settings)
+        history = model.fit(x, y, epochs=4, batch_size=40, validation_data=(x, y),
+                            verbose=0, callbacks=[stop])
+        assert np.all(np.diff(history.history["val_loss"]) < 0)  # falls every epoch
+        return len(history.epoch)
+
+    assert epochs_run() == 4  # every decrease counts: never stops
+    assert epochs_run(min_delta=0.01) == 2  # too small to count: stops after patience
+
+
+@claim(PAGE,
+       "The [optimizer](../glossary.md#optimizer) Adam runs with a "
+       "[learning rate](../glossary.md#learning-rate) of `0.01`, ten times its default, and "
+       "`fit()` uses batches of 128, so that a few epochs of 4 steps each suffice:")
+def test_adam_default_and_steps():
+    import math
+
+    import keras
+
+    assert abs(float(keras.optimizers.Adam().learning_rate) - 0.001) < 1e-9
+    assert math.ceil(426 / 128) == 4  # 426 training tumours (569 less a quarter)
