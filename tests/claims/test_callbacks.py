@@ -149,12 +149,16 @@ def test_logs_hold_the_epoch_metrics():
 
 
 @claim(PAGE,
-       "With `min_delta=0` (the default), every decrease counts.")
-def test_early_stopping_default_min_delta():
+       "With `min_delta=0` (the default), every decrease counts.",
+       "Stop when the monitored value has not improved for `patience` epochs and, with "
+       "`restore_best_weights=True` (off by default), go back to the weights of the best "
+       "epoch.")
+def test_early_stopping_defaults():
     import keras
     import numpy as np
 
-    assert keras.callbacks.EarlyStopping().min_delta == 0
+    default = keras.callbacks.EarlyStopping()
+    assert default.min_delta == 0 and default.restore_best_weights is False
 
     def epochs_run(**settings):
         model, x, y = model_and_data(learning_rate=0.001)  # tiny steps, tiny decreases
