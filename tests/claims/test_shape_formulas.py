@@ -1,0 +1,94 @@
+"""Claims of docs/reference/shape-formulas.md that its code does not show.
+
+(The page's own random-configuration check lives in tests/test_shape_formulas.py.)
+"""
+
+from tests.claims.claims import claim
+
+PAGE = "reference/shape-formulas.md"
+
+
+@claim(PAGE,
+       "`compute_output_shape` takes an input shape (batch size `None`, height, width, "
+       "channels) and returns the layer's output shape without running it.")
+def test_compute_output_shape_runs_nothing():
+    import keras
+
+    conv = keras.layers.Conv2D(8, 3)
+    assert conv.compute_output_shape((None, 28, 28, 1)) == (None, 26, 26, 8)
+    assert not conv.built and conv.weights == []  # no weights created, nothing computed
+
+
+@claim(PAGE,
+       "`same` padding pads the edges of the input (with zeros for a convolution; a pooling "
+       "layer ignores the padded positions) so that the window never runs out of input; only "
+       "the stride shrinks the axis, whatever the window size:")
+def test_same_padding_zeros_for_conv_ignored_by_pooling():
+    import keras
+    import numpy as np
+
+    ones = np.ones((1, 3, 3, 1), "float32")
+    conv = keras.layers.Conv2D(1, 3, padding="same", kernel_initializer="ones", use_bias=False)
+    summed = conv(ones)[0, :, :, 0].numpy()
+    assert summed[0, 0] == 4 and summed[1, 1] == 9  # a corner window holds 5 padded zeros
+    average = keras.layers.AveragePooling2D(3, strides=1, padding="same")(ones)
+    assert np.allclose(average, 1.0)  # a padded zero counted would lower the corners
+    for k in (1, 3, 5, 7):
+        layer = keras.layers.Conv2D(1, k, strides=2, padding="same")
+        assert layer.compute_output_shape((None, 9, 9, 1)) == (None, 5, 5, 1)
+
+
+@claim(PAGE,
+       "One difference: a pooling layer's `strides` default to the pool size, not 1.")
+def test_pooling_strides_default_to_pool_size_conv_to_one():
+    import keras
+
+    assert keras.layers.MaxPooling2D(pool_size=4).strides == (4, 4)
+    assert keras.layers.AveragePooling2D(pool_size=(2, 3)).strides == (2, 3)
+    assert keras.layers.Conv2D(1, 4).strides == (1, 1)
+
+
+@claim(PAGE,
+       "The image size does not appear: the same 448 weights slide over a 32 x 32 image or a "
+       "1000 x 1000 one.")
+def test_conv_weights_do_not_depend_on_image_size():
+    import keras
+    import numpy as np
+
+    conv = keras.layers.Conv2D(16, 3)
+    conv(np.zeros((1, 32, 32, 3), "float32"))
+    assert conv.count_params() == 448
+    out = conv(np.zeros((1, 1000, 1000, 3), "float32"))
+    assert out.shape == (1, 998, 998, 16) and conv.count_params() == 448
+
+
+@claim(PAGE,
+       "The formulas assume the default `dilation_rate=1` (`dilation_rate` spreads a kernel's "
+       "positions apart: with rate `d`, a window of size `k` spans `d x (k - 1) + 1` input "
+       "positions, and that span takes the place of `k` in the formulas; Keras accepts a "
+       "rate above 1 only with stride 1), and channels last; with "
+       "`data_format=\"channels_first\"` the same sizes appear in other positions of the "
+       "shape.")
+def test_dilation_and_channels_first():
+    import keras
+    import numpy as np
+    import pytest
+
+    assert keras.layers.Conv2D(1, 3).dilation_rate == (1, 1)
+    for n, k, d in [(28, 3, 2), (28, 3, 3), (20, 5, 2), (9, 2, 4)]:
+        span = d * (k - 1) + 1
+        layer = keras.layers.Conv2D(1, k, dilation_rate=d)
+        assert layer.compute_output_shape((None, n, n, 1)) == (None, n - span + 1, n - span + 1, 1)
+    # a dilated 3 x 3 kernel of rate 2 reads the corners of a 5 x 5 window
+    x = np.zeros((1, 5, 5, 1), "float32")
+    x[0, 0, 4, 0] = 1.0
+    dilated = keras.layers.Conv2D(1, 3, dilation_rate=2, kernel_initializer="ones",
+                                  use_bias=False)
+    assert float(dilated(x)[0, 0, 0, 0]) == 1.0
+    with pytest.raises(ValueError, match="not supported in conjunction with `dilation_rate"):
+        keras.layers.Conv2D(1, 3, strides=2, dilation_rate=2)
+    first = keras.layers.Conv2D(8, 3, strides=2, data_format="channels_first")
+    assert first.compute_output_shape((None, 1, 28, 28)) == (None, 8, 13, 13)
+    pool = keras.layers.MaxPooling2D(2, data_format="channels_first")
+    assert pool.compute_output_shape((None, 3, 7, 7)) == (None, 3, 3, 3)
+
