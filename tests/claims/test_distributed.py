@@ -305,3 +305,75 @@ def test_backup_and_restore_resumes_at_the_last_finished_epoch(tmp_path):
                             callbacks=[keras.callbacks.BackupAndRestore(backup)])
     assert history.epoch == [2, 3]  # epochs 0 and 1 were saved and are not run again
     assert int(restarted.optimizer.iterations) == 4 * 1  # 4 epochs of one step each
+
+
+@claim("tutorials/distributed.ipynb",
+       "`strategy.run(fn, args=...)`, which calls the function `fn` once on each replica, "
+       "with that replica's part of the inputs, and returns one result per replica.",
+       "called outside one, `MirroredStrategy` logs a warning that running eagerly has "
+       "significant overhead.")
+def test_strategy_run_calls_fn_per_replica_and_warns_when_eager():
+    import logging
+
+    import tensorflow as tf
+
+    class Records(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    data = strategy.experimental_distribute_dataset(
+        tf.data.Dataset.range(6).batch(6))
+    (batch,) = list(data)
+    records = Records()
+    tf.get_logger().addHandler(records)
+    try:
+        calls = []
+        eager = strategy.run(lambda x: calls.append(x) or tf.reduce_sum(x), args=(batch,))
+        traced = tf.function(lambda x: strategy.run(tf.reduce_sum, args=(x,)))(batch)
+    finally:
+        tf.get_logger().removeHandler(records)
+    assert len(calls) == strategy.num_replicas_in_sync == 1
+    assert [int(v) for v in strategy.experimental_local_results(eager)] == [15]
+    assert [int(v) for v in strategy.experimental_local_results(traced)] == [15]
+    warned = [m for m in records.messages if "eagerly has significant overhead" in m]
+    assert warned and warned[0].startswith("Using MirroredStrategy eagerly")
+    assert len(warned) == 1  # the traced call did not warn
+
+
+@claim("tutorials/distributed.ipynb",
+       "A custom loop does the same with `tf.train.Checkpoint` and "
+       "`tf.train.CheckpointManager`:")
+def test_checkpoint_manager_restores_a_keras_model_and_optimizer(tmp_path):
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    def parts():
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+        optimizer = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+        optimizer.build(model.trainable_variables)
+        return model, optimizer
+
+    model, optimizer = parts()
+    x = np.ones((4, 3), "float32")
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(x) ** 2)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    saved = tf.train.CheckpointManager(
+        tf.train.Checkpoint(model=model, optimizer=optimizer), str(tmp_path), max_to_keep=2)
+    saved.save()
+    restarted, new_optimizer = parts()  # a restarted job builds them again
+    checkpoint = tf.train.Checkpoint(model=restarted, optimizer=new_optimizer)
+    manager = tf.train.CheckpointManager(checkpoint, str(tmp_path), max_to_keep=2)
+    checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    assert int(new_optimizer.iterations) == 3
+    for a, b in zip(model.weights + optimizer.variables,
+                    restarted.weights + new_optimizer.variables):
+        assert np.array_equal(a.numpy(), b.numpy())
