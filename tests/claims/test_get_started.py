@@ -64,13 +64,22 @@ def test_load_digits_reads_a_file_shipped_with_scikit_learn():
 
 
 @claim("get-started.md",
+       "Most of them start at random values, and training shuffles the data, so the results "
+       "depend on chance.",
        "`set_random_seed(0)` fixes the random number generators of Python, NumPy and Keras, so "
-       "every run of this page prints the same numbers.")
+       "every run of this page on one machine prints the same numbers")
 def test_set_random_seed_fixes_python_numpy_and_keras():
+    import inspect
     import random
 
     import keras
     import numpy as np
+
+    dense = keras.layers.Dense(3)
+    dense.build((None, 4))
+    kernel, bias = dense.get_weights()
+    assert len(np.unique(kernel)) == kernel.size and not bias.any()  # random, and zeros
+    assert inspect.signature(keras.Model.fit).parameters["shuffle"].default is True
 
     def draw():
         return (random.random(), np.random.rand(), float(keras.random.uniform(())),
@@ -177,25 +186,29 @@ def test_sparse_categorical_crossentropy_takes_integer_labels():
 def test_three_epochs_of_21_steps_and_the_last_tenth_validates():
     import keras
     import numpy as np
+    import tensorflow as tf
 
     keras.utils.set_random_seed(0)
-    x = np.zeros((1437, 64), "float32")  # the page's 1,437 training images
-    x[:, 0] = np.arange(1437)
-    y = np.zeros(1437, "int64")
-    batches, validated = [], []
+    x = np.arange(1437, dtype="float32").reshape(1437, 1)  # the page's 1,437 images, numbered
+    seen = {True: [], False: []}  # training mode -> the images numbers each call saw
 
-    class Count(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            batches.append(batch)
+    class Probe(keras.layers.Layer):
+        def call(self, inputs, training=None):
+            if tf.executing_eagerly():  # not while Keras infers the output shape
+                seen[bool(training)].append(inputs.numpy().ravel())
+            return inputs
 
-        def on_test_begin(self, logs=None):
-            validated.append(True)
-
-    model = small_model()
-    model.fit(x, y, epochs=3, batch_size=64, validation_split=0.1, verbose=0,
-              callbacks=[Count()])
-    assert len(batches) == 3 * 21 and 1437 - round(1437 * 0.1) == 1293
-    assert len(validated) == 3
+    model = keras.Sequential([keras.Input(shape=(1,)), Probe(), keras.layers.Dense(10)])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(True),
+                  run_eagerly=True)
+    model.fit(x, np.zeros(1437, "int64"), epochs=3, batch_size=64, validation_split=0.1,
+              verbose=0)
+    trained, validated = seen[True], np.concatenate(seen[False])
+    assert len(trained) == 3 * 21  # steps
+    for epoch in range(3):
+        images = np.sort(np.concatenate(trained[21 * epoch:21 * (epoch + 1)]))
+        assert np.array_equal(images, np.arange(1293))  # the first 1,293, every epoch
+    assert np.array_equal(validated, np.tile(np.arange(1293, 1437), 3))  # the last tenth
 
 
 @claim("get-started.md",
