@@ -211,3 +211,19 @@ def test_accuracy_string_depends_on_labels_and_outputs():
     assert accuracy_class(1, np.ones((2, 1))) == ["BinaryAccuracy"]
     assert accuracy_class(4, np.eye(4)[:2]) == ["CategoricalAccuracy"]
     assert accuracy_class(4, np.array([[1], [2]])) == ["SparseCategoricalAccuracy"]
+
+
+@claim(PAGE, "Every optimizer takes a `learning_rate`.")
+def test_every_optimizer_takes_a_learning_rate():
+    import inspect
+
+    import keras
+
+    optimizers = [
+        cls for _, cls in inspect.getmembers(keras.optimizers, inspect.isclass)
+        if issubclass(cls, keras.optimizers.Optimizer) and cls is not keras.optimizers.Optimizer
+        and cls.__name__ not in ("LossScaleOptimizer", "MultiOptimizer")  # wrap others
+    ]
+    assert len(optimizers) >= 10
+    for cls in optimizers:
+        assert abs(float(cls(learning_rate=0.123).learning_rate) - 0.123) < 1e-6, cls

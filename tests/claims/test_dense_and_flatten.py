@@ -53,6 +53,7 @@ def test_dense_creates_weights_on_first_call():
 
 
 @claim(PAGE,
+       "`Dense` works on the **last axis** only.",
        "Given `(batch, 10, 3)`, it applies the same 3 x 5 kernel to each of the 10 rows, so "
        "the output is `(batch, 10, 5)` and the weights do not grow with the 10:")
 def test_dense_applies_one_kernel_to_every_row():

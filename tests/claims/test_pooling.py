@@ -49,11 +49,16 @@ def test_same_padding_ignores_padded_positions():
 
 
 @claim(PAGE,
+       "A 10 x 10 input in 3 x 3 windows: three windows fit, the last row and column are left "
+       "out (the size is rounded down): that is the default, `padding=\"valid\"`.",
        "The pixels a `valid` pooling leaves out are simply not seen by later layers: with 3 x 3 "
        "pooling on 10 x 10, the last row and the last column.")
 def test_valid_pooling_ignores_the_last_row_and_column():
     import keras
     import numpy as np
+
+    assert keras.layers.MaxPooling2D(3).padding == "valid"
+    assert keras.layers.AveragePooling2D(3).padding == "valid"
 
     x = np.random.default_rng(0).normal(size=(1, 10, 10, 2)).astype("float32")
     changed = x.copy()

@@ -85,3 +85,15 @@ def test_optimizer_line_after_fit_adam_keeps_two_averages_per_weight():
     names = [v.name for v in model.optimizer.variables]
     assert sum(name.endswith("_momentum") for name in names) == 2  # one per weight tensor
     assert sum(name.endswith("_velocity") for name in names) == 2
+
+
+@claim(PAGE,
+       "A 3 x 3 kernel (the filter's window of weights) fits 32 - 3 + 1 = 30 times along each "
+       "axis (`valid` [padding](../glossary.md#padding): only where it fits whole), and 16 "
+       "filters make 16 channels.")
+def test_conv2d_pads_nothing_by_default():
+    import keras
+
+    conv = keras.layers.Conv2D(16, 3)
+    assert conv.padding == "valid" and conv.strides == (1, 1)
+    assert conv.compute_output_shape((None, 32, 32, 3)) == (None, 30, 30, 16)
