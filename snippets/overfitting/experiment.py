@@ -18,9 +18,6 @@ print(len(x_train), "training and", len(x_val), "validation samples")
 EPOCHS = 20
 BATCH_SIZE = 75  # 300 samples: 4 steps per epoch, 80 steps in all
 WIDTH = 256  # units in each hidden layer of the large model
-# Two results closer than this count as a tie: five times the tolerance of the page's
-# outputs, which covers how far they moved between CPUs and oneDNN settings.
-MARGIN = 0.0015
 
 
 def relu(units: int, **kwargs) -> layers.Dense:
