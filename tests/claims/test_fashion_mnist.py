@@ -181,7 +181,8 @@ def test_evaluate_batches_of_1000_and_32():
 @claim(PAGE,
        "Each is a mean over the epoch's training images, measured batch by batch while "
        "the weights change: each batch with the weights as they were before its own "
-       "update, and with the model in training mode.",
+       "update, and with the model in "
+       "[training mode](../glossary.md#training-mode-inference-mode).",
        "The validation numbers measure the weights at the end of the epoch, on the 600 "
        "images kept aside.")
 def test_training_columns_are_running_means():
@@ -260,3 +261,41 @@ def test_seeds_training_below_validation_and_shirt_lowest(page_state):
     seeds_sentence(PAGE, "The claims tests of this site trained the model again with other "
                    f"seeds, and `Shirt` had the lowest accuracy on {shirts} of {len(SEEDS)} "
                    "seeds", shirts, len(SEEDS))
+
+
+@claim(PAGE,
+       "copyright 2017 Zalando SE, under the MIT licence.",
+       "Debian's package, used below to run offline, ships the same data under the same "
+       "licence.")
+def test_debian_copy_names_zalando_and_the_mit_licence():
+    """Debian's machine-readable copyright file of dataset-fashion-mnist: the upstream
+    source, its copyright holder and the licence (Expat is Debian's name for MIT)."""
+    copyright_file = Path("/usr/share/doc/dataset-fashion-mnist/copyright").read_text()
+    upstream = copyright_file.split("\n\n")[1]  # the "Files: *" paragraph: the data
+    assert "Source: https://github.com/zalandoresearch/fashion-mnist" in copyright_file
+    assert "Files: *" in upstream and "Copyright: 2017, Zalando SE" in upstream
+    assert "License: Expat" in upstream
+    assert "Permission is hereby granted, free of charge" in copyright_file  # the MIT text
+    # The same data: the four files in the IDX layout of 60,000 and 10,000 images.
+    sizes = [len(gzip.open(DEBIAN / name).read()) for name in FILES]
+    assert sizes == [16 + 60000 * 784, 8 + 60000, 16 + 10000 * 784, 8 + 10000]
+
+
+@claim(PAGE, "The labels are numbers; the data set's documentation gives their names, in this "
+             "order:")
+def test_class_names_are_the_documented_ones_in_order():
+    import re
+
+    import keras
+
+    namespace = {}
+    run_cells([cell(notebook_code(DOCS / PAGE), "class_names = [")], namespace, PAGE)
+    rows = re.findall(r"^\s*\|\s+(\d)\s+\|\s+(\S.*?)\s*\|$",
+                      keras.datasets.fashion_mnist.load_data.__doc__, re.MULTILINE)
+    assert [int(label) for label, _ in rows] == list(range(10))
+    assert namespace["class_names"] == [name for _, name in rows]
+    readme = gzip.open("/usr/share/doc/dataset-fashion-mnist/README.md.gz").read().decode()
+    upstream = re.findall(r"^\| (\d) \| (\S.*?) \|$", readme, re.MULTILINE)
+    assert namespace["class_names"] == [name for _, name in upstream]
+    # Zalando's MD5 sums, as its README (shipped by Debian) lists them: OFFICIAL_MD5 above.
+    assert [m for m in OFFICIAL_MD5 if f"`{m}`" in readme] == OFFICIAL_MD5
