@@ -48,7 +48,7 @@ def test_set_random_seed_seeds_python_numpy_and_tensorflow():
        "again;")
 def test_onednn_is_on_by_default_exactly_on_the_cpus_named():
     # One machine shows one side of the rule: this test compares TensorFlow's choice on the
-    # CPU it runs on with the rule (TensorFlow's DefaultOneDnnPolicy in util/port.cc).
+    # CPU it runs on with the rule (TensorFlow's DefaultOneDnnPolicy in tensorflow/core/util/port.cc).
     from tensorflow.python.util import _pywrap_util_port
 
     flags = set()

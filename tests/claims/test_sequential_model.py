@@ -109,7 +109,8 @@ def test_weights_are_variables_updated_in_place():
 
 
 @claim("reference/sequential-model.md",
-       "`Dropout` zeroes a random share of its inputs during training only")
+       "`Dropout` zeroes a random share of its inputs, and scales up the rest, during training "
+       "only")
 def test_dropout_only_in_training():
     import keras
     import numpy as np
@@ -118,8 +119,9 @@ def test_dropout_only_in_training():
     dropout = keras.layers.Dropout(0.5)
     x = np.ones((4, 100), "float32")
     assert np.array_equal(dropout(x, training=False), x)
-    zeroed = np.mean(np.asarray(dropout(x, training=True)) == 0)
-    assert 0.35 < zeroed < 0.65
+    dropped = np.asarray(dropout(x, training=True))
+    assert 0.35 < np.mean(dropped == 0) < 0.65
+    assert np.all(dropped[dropped != 0] == 2)  # 1 / (1 - 0.5)
 
 
 @claim("reference/sequential-model.md",
