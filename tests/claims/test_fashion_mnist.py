@@ -79,6 +79,13 @@ def test_load_data_reads_cached_files_unchecked(keras_home):
     debian = [hashlib.md5((DEBIAN / name).read_bytes()).hexdigest() for name in FILES]
     assert all(ours != theirs for ours, theirs in zip(debian, OFFICIAL_MD5))
     assert 28e6 < sum((DEBIAN / name).stat().st_size for name in FILES) < 32e6
+    # The download's own sizes, as Zalando's README (shipped by Debian) lists them.
+    import re
+
+    readme = gzip.open("/usr/share/doc/dataset-fashion-mnist/README.md.gz").read().decode()
+    listed = re.findall(r"\|\s*([\d.]+) (MBytes|KBytes) \|", readme)
+    total = sum(float(n) * {"MBytes": 1e6, "KBytes": 1e3}[unit] for n, unit in listed)
+    assert len(listed) == 4 and 28e6 < total < 32e6
     # mnist.npz: a file with another hash is not used; Keras downloads again.
     np.savez(home / "datasets" / "mnist.npz", x_train=np.zeros(1))
     with pytest.raises(Exception, match="no network"):
