@@ -54,7 +54,7 @@ def test_the_saved_config_names_the_initialisers(tmp_path):
 @claim("reference/initializers.md",
        "a kernel with variance `1 / fan_in` keeps the variance of the outputs equal to that of "
        "the inputs on the way forward, and one with variance `1 / fan_out` does the same for "
-       "the gradients on the way back, in training.",
+       "the [gradients](../glossary.md#gradient) on the way back, in training.",
        "`2 / (fan_in + fan_out)` equals both only when `fan_in` equals `fan_out`; otherwise it "
        "lies between them, a compromise between the two directions.")
 def test_glorot_averages_the_forward_and_backward_conditions():
