@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.claims.claims import claim, seeds_sentence
+from tests.claims.claims import claim, held_range, seeds_sentence
 
 PAGE = "training/common-mistakes.md"
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "common-mistakes"
 SEEDS = range(5)
+# Rounding on another CPU (oneDNN on or off, AVX2 or AVX-512) moves a trained accuracy by
+# a few samples: a seed whose comparison is within this many may count either way.
+SAMPLES_WITHIN_ROUNDING = 5
 
 
 def small(keras, *last_layers):
@@ -90,8 +93,8 @@ def test_which_softmax_keras_detects():
 
 
 @claim(PAGE,
-       "`NaN` (\"not a number\") is the floating-point value that undefined arithmetic "
-       "such as 0 / 0 produces, and arithmetic on it gives `NaN` again.")
+       "It speaks of `NaN` (\"not a number\"), the floating-point value that undefined "
+       "arithmetic such as 0 / 0 produces; arithmetic on it gives `NaN` again:")
 def test_nan():
     with np.errstate(invalid="ignore"):
         nan = np.float32(0) / np.float32(0)
@@ -240,13 +243,14 @@ def test_trainable_counts_after_compiling_again():
              "the higher accuracy on 5 of 5 seeds.")
 def test_from_logits_true_wins_on_seeds():
     run = runpy.run_path(str(SNIPPETS / "from_logits_run.py"))
-    held = 0
+    differences = []  # accuracy with from_logits=True minus with False, per seed
     for seed in SEEDS:
         accuracy = {flag: run["train"](flag, seed=seed)[3] for flag in (False, True)}
-        held += accuracy[True] > accuracy[False]
+        differences.append(accuracy[True] - accuracy[False])
+    margin = SAMPLES_WITHIN_ROUNDING / len(run["digits_y"])  # the digits it is measured on
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, "
                          "`from_logits=True` reached the higher accuracy on 5 of 5 seeds.",
-                   held, len(SEEDS))
+                   held_range(differences, margin), len(SEEDS))
 
 
 @claim(PAGE, "Trained from seeds 0 to 4 by this site's tests, the scaled pixels gave the "
@@ -255,10 +259,12 @@ def test_scaled_pixels_win_on_seeds(capsys):
     run = runpy.run_path(str(SNIPPETS / "pixel_scaling.py"))
     capsys.readouterr()
     accuracy, pixels = run["validation_accuracy"], run["pixels"]
-    held = sum(accuracy(pixels / 255, seed) > accuracy(pixels, seed) for seed in SEEDS)
+    differences = [accuracy(pixels / 255, seed) - accuracy(pixels, seed) for seed in SEEDS]
+    validation = len(run["pixel_labels"]) - 2000  # the images it did not train on
+    margin = SAMPLES_WITHIN_ROUNDING / validation
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, the scaled "
                          "pixels gave the higher validation accuracy on 5 of 5 seeds.",
-                   held, len(SEEDS))
+                   held_range(differences, margin), len(SEEDS))
 
 
 @claim(PAGE,
