@@ -57,9 +57,9 @@ def test_optimizer_calls_schedule_with_its_step_count():
 
 
 @claim(PAGE,
-       "`keras.callbacks.LearningRateScheduler` takes a function of two arguments, the "
-       "epoch's index (from 0) and the current rate, calls it at the start of each epoch "
-       "and sets the optimizer's rate to what it returns;",
+       "`keras.callbacks.LearningRateScheduler` takes a function of the epoch's index "
+       "(from 0) and the current rate (a function of the index alone works too), calls it "
+       "at the start of each epoch and sets the optimizer's rate to what it returns;",
        "the callback changes it only between epochs, but its function can be any Python "
        "code.")
 @KERAS_NUMPY_COPY
@@ -83,6 +83,14 @@ def test_learning_rate_scheduler_calls_at_epoch_start():
     per_epoch = [rates_in_batches[i:i + 4] for i in range(0, 12, 4)]
     assert [set(np.round(r, 6)) for r in per_epoch] == [{0.1}, {0.01}, {0.001}]
 
+    def of_the_index_alone(epoch):
+        return 0.5 ** epoch
+
+    model = tiny_model(keras, 1.0)
+    history = model.fit(*XY, batch_size=4, epochs=3, verbose=0, callbacks=[
+        keras.callbacks.LearningRateScheduler(of_the_index_alone)]).history
+    assert np.allclose(history["learning_rate"], [1.0, 0.5, 0.25])
+
 
 @claim(PAGE,
        "Like `ReduceLROnPlateau` below, it sets the optimizer's rate, so it needs an "
@@ -96,11 +104,11 @@ def test_learning_rate_scheduler_refuses_a_schedule():
                   callbacks=[keras.callbacks.LearningRateScheduler(lambda e, r: 0.01)])
 
 
-def plateau_rates(keras, losses, **options):
+def plateau_rates(keras, losses, patience=0, **options):
     """The rate ReduceLROnPlateau leaves after each epoch for these monitored values."""
     model = tiny_model(keras, 1.0)
-    callback = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0,
-                                                 **options)
+    callback = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5,
+                                                 patience=patience, **options)
     callback.set_model(model)
     callback.on_train_begin()
     rates = []
@@ -111,9 +119,11 @@ def plateau_rates(keras, losses, **options):
 
 
 @claim(PAGE,
-       "An improvement must exceed `min_delta` (default `1e-4`) to count; `cooldown` "
-       "waits some epochs after a reduction before counting again, and `min_lr` sets a "
-       "floor.")
+       "An improvement must exceed `min_delta` (default `1e-4`) to count, and `min_lr` "
+       "sets a floor.",
+       "`cooldown=N` (default 0) holds the next reduction back by N - 1 epochs, not N: "
+       "Keras counts the epoch of the reduction as the first of the N, so `cooldown=1` "
+       "changes nothing.")
 @KERAS_NUMPY_COPY
 def test_reduce_lr_on_plateau_options():
     import keras
@@ -127,6 +137,18 @@ def test_reduce_lr_on_plateau_options():
     assert plateau_rates(keras, flat) == [1.0, 0.5, 0.25, 0.125, 0.0625]
     assert plateau_rates(keras, flat, cooldown=2) == [1.0, 0.5, 0.5, 0.25, 0.25]
     assert plateau_rates(keras, flat, min_lr=0.3) == [1.0, 0.5, 0.3, 0.3, 0.3]
+    assert keras.callbacks.ReduceLROnPlateau().cooldown == 0
+
+    def reductions(patience, cooldown):  # the epochs at whose end the rate fell
+        rates = plateau_rates(keras, [1.0] * 10, patience=patience, cooldown=cooldown)
+        return [e for e in range(1, 10) if rates[e] < rates[e - 1]]
+
+    for patience in (1, 2):
+        without = reductions(patience, 0)
+        assert np.all(np.diff(without) == patience)
+        assert reductions(patience, 1) == without
+        for cooldown in (2, 3):
+            assert np.all(np.diff(reductions(patience, cooldown)) == patience + cooldown - 1)
 
 
 @claim(PAGE,
@@ -171,6 +193,9 @@ def test_reduction_with_a_schedule_fails_at_the_end_of_epoch_two():
             ended.append(epoch + 1)
 
     model = tiny_model(keras, keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5))
+    # as on the page (a trained model, loss well below 1), no epoch can improve by 1.0;
+    # random starting weights could give a first loss above 1 and an "improvement"
+    model.set_weights([np.zeros((2, 1), "float32"), np.array([0.5], "float32")])
     reduce = keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=1.0)
     with pytest.raises(TypeError, match="not settable"):
         model.fit(*XY, epochs=5, verbose=0, callbacks=[Ended(), reduce])
