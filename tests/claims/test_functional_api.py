@@ -31,7 +31,9 @@ def data(n=10):
        "`keras.Input` also creates an `InputLayer`: a layer with no weights that stands "
        "for the model's input and passes it on unchanged.",
        "A `Sequential` model leaves it out of its `layers` and its summary; a functional "
-       "model lists it, so its summary has one more row.")
+       "model lists it, so its summary has one more row.",
+       "For a plain chain like this one the table keeps the three columns of a "
+       "`Sequential` model's summary; the models with branches below add a fourth:")
 def test_input_layer_listed_by_functional_models_only(capsys):
     import keras
     from keras import layers
@@ -48,9 +50,19 @@ def test_input_layer_listed_by_functional_models_only(capsys):
     assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
     capsys.readouterr()
     sequential.summary()
-    assert "InputLayer" not in capsys.readouterr().out
+    table = capsys.readouterr().out
+    assert "InputLayer" not in table
+    columns = ["Layer (type)", "Output Shape", "Param #"]
+    assert all(c in table for c in columns) and "Connected to" not in table
     functional.summary()
-    assert "InputLayer" in capsys.readouterr().out
+    table = capsys.readouterr().out
+    assert "InputLayer" in table
+    assert all(c in table for c in columns) and "Connected to" not in table
+    # a branch (one tensor read by two layers) adds the fourth column
+    branch = layers.Dense(2)(inputs)
+    joined = layers.Concatenate()([layers.Dense(2)(branch), branch])
+    keras.Model(inputs, joined).summary()
+    assert "Connected to" in capsys.readouterr().out
 
 
 @claim(PAGE,
