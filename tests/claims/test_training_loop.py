@@ -206,3 +206,39 @@ def test_sgd_step_is_learning_rate_times_gradient():
     gradient = np.array([0.5, -4.0], "float32")
     keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(gradient, weight)])
     assert np.allclose(weight.numpy(), [1.0 - 0.25, -2.0 + 2.0])
+
+
+@claim(PAGE,
+       "Keras 3.15's `fit()` opens a new pass at the end of each epoch and then another at "
+       "the start of the next, so after the first epoch it trains on different orders than "
+       "a `for` loop over the same pipeline does (this is in Keras's `EpochIterator`).")
+def test_fit_opens_a_pass_at_the_end_and_at_the_start_of_each_epoch(monkeypatch):
+    import keras
+    import tensorflow as tf
+    from keras import layers
+    # Keras internals: the TensorFlow backend's EpochIterator; each pass opened is one
+    # iter() over what _get_iterator() returns
+    from keras.src.backend.tensorflow.trainer import TFEpochIterator
+
+    events = []
+    opened = TFEpochIterator._get_iterator
+
+    def recording(self):
+        events.append("open")
+        return opened(self)
+
+    monkeypatch.setattr(TFEpochIterator, "_get_iterator", recording)
+
+    class Epochs(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            events.append("begin")
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append("end")
+
+    x = np.arange(8, dtype="float32").reshape(8, 1)
+    dataset = tf.data.Dataset.from_tensor_slices((x, x)).batch(4)
+    model = keras.Sequential([keras.Input(shape=(1,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(dataset, epochs=2, shuffle=False, verbose=0, callbacks=[Epochs()])
+    assert events == ["begin", "open", "open", "end"] * 2
