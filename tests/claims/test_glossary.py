@@ -96,8 +96,8 @@ def test_channels_last_by_default():
        "The usual classification loss: minus the log of the probability the model gives the "
        "true class, averaged over the examples; near 0 for confident right answers, large for "
        "confident wrong ones.",
-       "`binary_crossentropy` suits one sigmoid output, `sparse_categorical_crossentropy` and "
-       "`categorical_crossentropy` a softmax.",
+       "`binary_crossentropy` suits sigmoid outputs (one per label), "
+       "`sparse_categorical_crossentropy` and `categorical_crossentropy` a softmax.",
        "A label written as a row with a 1 in its class's column and 0 elsewhere; the format "
        "`categorical_crossentropy` expects.")
 def test_cross_entropy_is_mean_minus_log_of_true_class_probability():
@@ -119,6 +119,8 @@ def test_cross_entropy_is_mean_minus_log_of_true_class_probability():
     assert right < 0.01 and wrong > 7
     binary = float(keras.losses.BinaryCrossentropy()([[1.0], [0.0]], [[0.9], [0.3]]))
     assert np.isclose(binary, -(np.log(0.9) + np.log(0.7)) / 2, atol=1e-6)
+    labels = float(keras.losses.BinaryCrossentropy()([[1.0, 0.0]], [[0.9, 0.3]]))  # two labels
+    assert np.isclose(labels, binary, atol=1e-6)
 
 
 @claim("glossary.md",
