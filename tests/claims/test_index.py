@@ -2,6 +2,8 @@
 described there, are checked by tests/test_harness.py)."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.claims.claims import claim
@@ -62,3 +64,20 @@ def test_onednn_is_on_by_default_exactly_on_the_cpus_named():
     else:
         expected = setting.lower() in ("1", "true")
     assert _pywrap_util_port.IsMklEnabled() == expected
+
+
+@claim("index.md",
+       "Python's default filters apply, as they do to any script you run: a "
+       "`DeprecationWarning` raised inside a library stays hidden, one raised by the page's own "
+       "code shows.")
+def test_default_filters_hide_library_deprecations_only(tmp_path):
+    (tmp_path / "library.py").write_text(
+        "import warnings\n"
+        "def old():\n"
+        "    warnings.warn('library', DeprecationWarning)\n")
+    script = ("import warnings, library\n"
+              "library.old()\n"
+              "warnings.warn('script', DeprecationWarning)\n")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                           text=True, env={"PATH": os.environ.get("PATH", "")}, check=True).stderr
+    assert "script" in shown and "library" not in shown
