@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.claims.claims import DOCS, claim, seeds_sentence
+from tests.claims.claims import DOCS, claim, held_range, seeds_sentence
 from tests.claims.test_text_classification import (
     cell,
     epoch_log_is_running_mean,
@@ -251,7 +251,7 @@ def test_seeds_training_below_validation_and_shirt_lowest(page_state):
     import keras
 
     cells, ns = page_state
-    gaps = shirts = 0
+    gaps, shirts = [], []  # per seed: validation minus training loss; Shirt's lead
     for seed in SEEDS:
         keras.utils.clear_session()
         keras.utils.set_random_seed(seed)
@@ -260,14 +260,21 @@ def test_seeds_training_below_validation_and_shirt_lowest(page_state):
         (x_fit, y_fit), (x_val, y_val) = ns["parts"].values()
         train_loss = ns["model"].evaluate(x_fit, y_fit, batch_size=1000, verbose=0)[0]
         val_loss = ns["model"].evaluate(x_val, y_val, batch_size=1000, verbose=0)[0]
-        gaps += train_loss < val_loss
-        shirts += ns["class_names"][int(np.argmin(ns["per_class"]))] == "Shirt"
+        gaps.append(val_loss - train_loss)
+        # how far below every other class Shirt's test accuracy is (negative: not lowest)
+        shirt = ns["class_names"].index("Shirt")
+        others = [a for k, a in enumerate(ns["per_class"]) if k != shirt]
+        shirts.append(min(others) - ns["per_class"][shirt])
+    # Another CPU's rounding moves a trained loss by about 1e-3 at most, and a class's
+    # accuracy by a test image or two: seeds within that may count either way.
+    images = min(int(np.sum(ns["y_test"] == k)) for k in range(10))
+    gaps_held, shirts_held = held_range(gaps, 0.002), held_range(shirts, 2 / images)
     seeds_sentence(PAGE, "The claims tests of this site trained the model again with other "
                    "seeds, and the final training loss was below the validation loss on "
-                   f"{gaps} of {len(SEEDS)} seeds.", gaps, len(SEEDS))
+                   "5 of 5 seeds.", gaps_held, len(SEEDS))
     seeds_sentence(PAGE, "The claims tests of this site trained the model again with other "
-                   f"seeds, and `Shirt` had the lowest accuracy on {shirts} of {len(SEEDS)} "
-                   "seeds", shirts, len(SEEDS))
+                   "seeds, and `Shirt` had the lowest accuracy on 3 of 5 seeds",
+                   shirts_held, len(SEEDS))
 
 
 @claim(PAGE,

@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.claims.claims import DOCS, claim, seeds_sentence
+from tests.claims.claims import DOCS, claim, held_range, seeds_sentence
 
 PAGE = "tutorials/text_classification.ipynb"
 SEEDS = [1, 2, 3, 4, 5]
@@ -128,7 +128,7 @@ def test_seeds_training_below_validation_and_beats_always_great(page_state):
     import keras
 
     cells, ns = page_state
-    gaps = beats = 0
+    gaps, beats = [], []  # per seed: validation minus training loss; accuracy's lead
     for seed in SEEDS:
         keras.utils.clear_session()
         keras.utils.set_random_seed(seed)
@@ -137,14 +137,16 @@ def test_seeds_training_below_validation_and_beats_always_great(page_state):
         model = ns["model"]
         train_loss = model.evaluate(ns["train_ids"], ns["y_train"], batch_size=200, verbose=0)[0]
         val_loss = model.evaluate(ns["val_ids"], ns["y_val"], batch_size=200, verbose=0)[0]
-        gaps += train_loss < val_loss
-        beats += ns["test_accuracy"] > ns["y_test"].mean()
+        gaps.append(val_loss - train_loss)
+        beats.append(ns["test_accuracy"] - ns["y_test"].mean())
+    # Another CPU's rounding moves a trained loss by about 1e-3 at most, and an accuracy
+    # by a review or two: seeds within that may count either way.
     seeds_sentence(PAGE, "The claims tests of this site trained the model again with other "
                    "seeds, and the final training loss was below the validation loss on "
-                   f"{gaps} of {len(SEEDS)} seeds.", gaps, len(SEEDS))
+                   "5 of 5 seeds.", held_range(gaps, 0.002), len(SEEDS))
     seeds_sentence(PAGE, "The model beat always answering `great` on the test reviews in "
-                   "this run, and with the claims tests' other seeds on "
-                   f"{beats} of {len(SEEDS)} seeds.", beats, len(SEEDS))
+                   "this run, and with the claims tests' other seeds on 5 of 5 seeds.",
+                   held_range(beats, 2 / len(ns["y_test"])), len(SEEDS))
 
 
 @claim(PAGE,
