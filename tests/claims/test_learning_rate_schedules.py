@@ -24,10 +24,14 @@ def tiny_model(keras, learning_rate):
 XY = (np.ones((8, 2), dtype="float32"), np.zeros((8, 1), dtype="float32"))
 
 
-@claim(PAGE, "The values are float32, so they are compared with the formula to float32 "
+@claim(PAGE, "The values are float32 (32-bit floating-point numbers, precise to about one "
+             "part in ten million), so they are compared with the formula to float32 "
              "precision rather than printed in full:")
 def test_schedule_values_are_float32():
     from keras.optimizers import schedules
+
+    assert np.finfo(np.float32).bits == 32
+    assert 0.5e-7 < np.finfo(np.float32).eps / 2 < 2e-7  # relative rounding error
 
     value = schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)(50)
     assert str(value.dtype) in ("float32", "<dtype: 'float32'>")
@@ -200,3 +204,26 @@ def test_reduction_with_a_schedule_fails_at_the_end_of_epoch_two():
     with pytest.raises(TypeError, match="not settable"):
         model.fit(*XY, epochs=5, verbose=0, callbacks=[Ended(), reduce])
     assert ended == [1, 2]  # Ended runs first: epoch 2 ended, then the reduction failed
+
+
+@claim(PAGE,
+       "The callback adds `learning_rate` to the history: the rate each epoch trained with, "
+       "recorded before the callback lowers it at that epoch's end:")
+@KERAS_NUMPY_COPY
+def test_reduce_lr_on_plateau_adds_the_rate_to_the_history():
+    import keras
+
+    rates_in_batches = []
+
+    class BatchRates(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates_in_batches.append(float(self.model.optimizer.learning_rate))
+
+    assert "learning_rate" not in tiny_model(keras, 1.0).fit(*XY, verbose=0).history
+    model = tiny_model(keras, 1.0)
+    model.set_weights([np.zeros((2, 1), "float32"), np.array([0.5], "float32")])
+    reduce = keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=1.0,
+                                               factor=0.5)
+    history = model.fit(*XY, batch_size=8, epochs=3, verbose=0,
+                        callbacks=[BatchRates(), reduce]).history
+    assert history["learning_rate"] == rates_in_batches == [1.0, 1.0, 0.5]
