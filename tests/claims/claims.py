@@ -103,3 +103,39 @@ def seeds_sentence(page: str, sentence: str, held, tried: int) -> None:
     assert said[1] == tried and low <= said[0] <= high, (
         f"docs/{page} says {said[0]} of {said[1]} seeds, the seeds run here gave "
         f"{counted} of {tried}: {sentence!r}")
+
+
+SEED_LINE = "keras.utils.set_random_seed(0)"
+
+
+def run_notebook(page: str, seed: int, until: str) -> dict:
+    """A notebook's code cells, run in order in one namespace as Jupyter runs them, with
+    its seed line ``SEED_LINE`` (in exactly one cell) seeded with ``seed`` instead, up to
+    and including the first cell that contains ``until``. Returns the namespace, so that
+    a seed check reads the numbers the page's own cells computed. Cells that draw a
+    figure (``plt.subplots``) are skipped: they only plot what earlier cells computed.
+    Run it in pytest's ``tmp_path`` (``monkeypatch.chdir``) where the cells write files."""
+    import warnings
+
+    import keras
+
+    keras.utils.clear_session()
+    cells = json.loads((DOCS / page).read_text(encoding="utf-8"))["cells"]
+    namespace, seeded = {}, 0
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code" or "plt.subplots" in source:
+            continue
+        if SEED_LINE in source:
+            source = source.replace(SEED_LINE, f"keras.utils.set_random_seed({seed})")
+            seeded += 1
+        with warnings.catch_warnings():
+            # Python's default filters, as in a reader's Jupyter: libraries' deprecation
+            # warnings stay hidden (pytest would turn them into errors)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            exec(compile(source, f"docs/{page}", "exec"), namespace)
+        if until in source:
+            assert seeded == 1, f"docs/{page}: the seed line {SEED_LINE!r} was not run once"
+            return namespace
+    raise AssertionError(f"docs/{page} has no code cell containing {until!r}")

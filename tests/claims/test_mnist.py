@@ -9,25 +9,30 @@ import warnings
 import numpy as np
 import pytest
 
-from tests.claims.claims import claim, seeds_sentence
-from tests.claims.test_auto_mpg import held_out_rows, run_notebook
+from tests.claims.claims import claim, held_range, run_notebook, seeds_sentence
+from tests.claims.test_auto_mpg import held_out_rows
 
 PAGE = "tutorials/mnist.ipynb"
+# Test images whose prediction another CPU's rounding may flip (oneDNN off or AVX2
+# instead of AVX-512 moved an accuracy of seeds 0-4 by 1 image at most): a seed whose
+# two accuracies are closer than this may count either way (seed 3: 926 against 924)
+IMAGES_WITHIN_ROUNDING = 5
 
 
 @claim("tutorials/mnist.ipynb", "the CNN had the higher test accuracy on 5 of 5 seeds.")
 def test_cnn_beats_dense_network_across_seeds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     seeds = range(5)
-    held = 0
+    differences = []  # the CNN's test accuracy minus the dense network's, per seed
     for seed in seeds:
         page = run_notebook(PAGE, seed, until="cnn_acc > dense_acc")
-        held += bool(page["cnn_acc"] > page["dense_acc"])
+        differences.append(page["cnn_acc"] - page["dense_acc"])
+    margin = IMAGES_WITHIN_ROUNDING / len(page["y_test"])
     seeds_sentence(
         PAGE,
         "Trained again from other seeds (other initial weights and batch order, the same "
         "images in each set), the CNN had the higher test accuracy on 5 of 5 seeds.",
-        held, len(seeds))
+        held_range(differences, margin), len(seeds))
 
 
 @claim("tutorials/mnist.ipynb",
