@@ -32,9 +32,37 @@ def test_channels_are_pooled_separately():
 
 
 @claim(PAGE,
-       "With `padding=\"same\"` Keras pads the edges so that a fourth, partial window covers "
-       "them (the size is rounded up); the padded positions take no part in the maximum or "
-       "the mean ([padding](../glossary.md#padding)):")
+       "The padding is split between the two edges, the odd one out going to the end, so "
+       "here one padded row goes above the image and one below it, and one padded column on "
+       "each side: every window moves up one row and left one column, and the first and the "
+       "last are both partial.")
+def test_same_padding_is_split_between_the_edges():
+    import keras
+    import numpy as np
+
+    def window_rows(n, k):
+        """The rows each window covers, read from which value it picks as the maximum."""
+        rows = np.arange(n, dtype="float32")  # each row holds its own index
+        x = np.repeat(rows[:, None], n, axis=1).reshape(1, n, n, 1)
+        last = keras.layers.MaxPooling2D(k, padding="same")(x)[0, :, 0, 0].numpy()
+        first = -keras.layers.MaxPooling2D(k, padding="same")(-x)[0, :, 0, 0].numpy()
+        return [(int(a), int(b)) for a, b in zip(first, last)]
+
+    # 10 in windows of 3: 2 padded rows, 1 above, 1 below; first and last windows partial
+    assert window_rows(10, 3) == [(0, 1), (2, 4), (5, 7), (8, 9)]
+    # 11 in windows of 3: 1 padded row, the odd one out, below
+    assert window_rows(11, 3) == [(0, 2), (3, 5), (6, 8), (9, 10)]
+    # columns: the same split (the transposed image gives the same windows)
+    x = np.arange(100, dtype="float32").reshape(1, 10, 10, 1)
+    pool = keras.layers.MaxPooling2D(3, padding="same")
+    assert np.array_equal(pool(x.transpose(0, 2, 1, 3)), pool(x).numpy().transpose(0, 2, 1, 3))
+
+
+@claim(PAGE,
+       "With `padding=\"same\"` Keras pads the edges so that the windows cover every row and "
+       "column (the size is rounded up: four windows).",
+       "The padded positions take no part in the maximum or the mean "
+       "([padding](../glossary.md#padding)):")
 def test_same_padding_ignores_padded_positions():
     import keras
     import numpy as np
