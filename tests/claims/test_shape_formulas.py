@@ -13,10 +13,23 @@ PAGE = "reference/shape-formulas.md"
        "channels) and returns the layer's output shape without running it.")
 def test_compute_output_shape_runs_nothing():
     import keras
+    import numpy as np
 
     conv = keras.layers.Conv2D(8, 3)
     assert conv.compute_output_shape((None, 28, 28, 1)) == (None, 26, 26, 8)
     assert not conv.built and conv.weights == []  # no weights created, nothing computed
+    # the shape it reports is the shape a real call gives (the random-configuration check
+    # on the page compares the formulas with compute_output_shape)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        n, k, s = int(rng.integers(7, 30)), int(rng.integers(1, 7)), int(rng.integers(1, 4))
+        padding = ["valid", "same"][int(rng.integers(2))]
+        for layer in (keras.layers.Conv2D(2, k, strides=s, padding=padding),
+                      keras.layers.MaxPooling2D(k, strides=s, padding=padding),
+                      keras.layers.AveragePooling2D(k, padding=padding)):
+            x = np.zeros((1, n, n + 3, 2), "float32")
+            reported = layer.compute_output_shape(x.shape)
+            assert tuple(layer(x).shape) == (1, *reported[1:]), (layer, n, k, s, padding)
 
 
 @claim(PAGE,
