@@ -28,11 +28,14 @@ def data(n=40):
 
 
 @claim(PAGE,
-       "A list: the loss first, then each metric **in the order given to `compile()`**:")
+       "A list: the loss first, then each metric **in the order given to `compile()`**.",
+       "(A model compiled with no metrics gets the loss alone, a plain number.)")
 def test_evaluate_lists_loss_then_metrics_in_compile_order():
     import keras
 
     x, y = data()
+    alone = small_model().evaluate(x, y, verbose=0)
+    assert type(alone) is float
     for metrics in (["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=2, name="top2")],
                     [keras.metrics.SparseTopKCategoricalAccuracy(k=2, name="top2"), "accuracy"]):
         model = small_model(metrics)
@@ -125,6 +128,21 @@ def test_predict_on_batch_returns_numpy_in_inference_mode():
     out = model.predict_on_batch(x)
     assert isinstance(out, np.ndarray) and out.shape == (40, 3)
     assert np.allclose(out, model(x, training=False), atol=1e-6)
+
+
+@claim(PAGE,
+       "`stratify=y` keeps the share of each digit the same in both parts, as nearly as "
+       "whole images allow:")
+def test_stratified_test_set_takes_each_digit_as_nearly_as_whole_images_allow():
+    import numpy as np
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    x, y = load_digits(return_X_y=True)
+    *_, y_test = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+    wanted = 0.2 * np.bincount(y)  # 178 images of one digit cannot give exactly 35.6
+    assert not np.allclose(wanted, np.round(wanted))
+    assert np.all(np.abs(np.bincount(y_test) - wanted) < 1)  # within one image of it
 
 
 @claim(PAGE,
