@@ -71,7 +71,9 @@ def test_freezing_moves_weights_to_the_non_trainable_line():
 @claim(PAGE,
        "After `compile()` and `fit()` the summary adds one more line, *Optimizer params*: the "
        "state kept by the [optimizer](../glossary.md#optimizer), the algorithm that updates "
-       "the weights (for Adam, two moving averages per weight).")
+       "the weights (for Adam, two moving averages per weight, plus the step count and the "
+       "learning rate).",
+       "*Total params* then counts that state too, so it is no longer the sum of the rows.")
 def test_optimizer_line_after_fit_adam_keeps_two_averages_per_weight():
     import keras
     import numpy as np
@@ -81,8 +83,11 @@ def test_optimizer_line_after_fit_adam_keeps_two_averages_per_weight():
     assert "Optimizer params" not in summary_of(model)  # compile() alone: not yet
     model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
     # 8 weights: a first and a second moment each, plus the step count and learning rate
-    assert " Optimizer params: 18 " in summary_of(model)
+    text = summary_of(model)
+    assert " Optimizer params: 18 " in text
+    assert " Total params: 26 " in text and " Trainable params: 8 " in text  # 8 + 18
     names = [v.name for v in model.optimizer.variables]
+    assert sorted(names)[:2] == ["iteration", "learning_rate"], names
     assert sum(name.endswith("_momentum") for name in names) == 2  # one per weight tensor
     assert sum(name.endswith("_velocity") for name in names) == 2
 
