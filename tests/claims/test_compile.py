@@ -227,3 +227,26 @@ def test_every_optimizer_takes_a_learning_rate():
     assert len(optimizers) >= 10
     for cls in optimizers:
         assert abs(float(cls(learning_rate=0.123).learning_rate) - 0.123) < 1e-6, cls
+
+
+@claim(PAGE,
+       "*Total params* counts the optimizer's variables too: 513 weights and 515 optimizer "
+       "variables make 1,028, though the model needs only its 513 weights to predict.")
+def test_total_counts_optimizer_variables_prediction_needs_only_weights():
+    import contextlib
+    import io
+
+    import keras
+    import numpy as np
+
+    model = tiny_model()  # 8 weights
+    model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9), loss="mse")
+    x = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    model.fit(x, np.ones((4, 2)), verbose=0)
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        model.summary()
+    assert " Total params: 18 " in text.getvalue()  # 8 weights + 10 optimizer variables
+    bare = tiny_model()  # never compiled: no optimizer at all
+    bare.set_weights(model.get_weights())
+    assert np.array_equal(bare.predict_on_batch(x), model.predict_on_batch(x))
