@@ -80,8 +80,9 @@ def test_frozen_batch_normalization_in_fit():
        "The first `fit()` after `compile()` builds the training step (a TensorFlow graph) "
        "with the list of trainable weights at that moment, and keeps it.",
        "Change `trainable` later and `fit()` still updates the old list, until `compile()` "
-       "throws the step away; the model's `trainable_weights`, meanwhile, already reports the "
-       "new setting.")
+       "throws the step away (or data of another structure makes TensorFlow trace a new step, "
+       "as shown below); the model's `trainable_weights`, meanwhile, already reports the new "
+       "setting.")
 def test_compile_throws_the_training_step_away():
     import keras
     import numpy as np
@@ -96,3 +97,25 @@ def test_compile_throws_the_training_step_away():
     model.compile(optimizer="sgd", loss="mse")
     assert model.train_function is None  # thrown away
 
+
+
+@claim(PAGE,
+       "A layer unfrozen since the first `fit()` makes the new step raise "
+       "`ValueError: Unknown variable` instead, because the optimizer was built for the old "
+       "list.")
+def test_new_trace_after_unfreezing_raises():
+    import keras
+    import numpy as np
+    import pytest
+
+    keras.utils.set_random_seed(0)
+    hidden = keras.layers.Dense(4, name="hidden")
+    model = keras.Sequential([keras.Input(shape=(3,)), hidden, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    hidden.trainable = False
+    x, y = np.ones((8, 3), "float32"), np.ones((8, 1), "float32")
+    model.fit(x, y, batch_size=8, verbose=0)
+    hidden.trainable = True
+    model.fit(x, y, batch_size=8, verbose=0)  # the old step: no error
+    with pytest.raises(ValueError, match="Unknown variable: <Variable path=.*hidden/kernel"):
+        model.fit(x, y, batch_size=8, verbose=0, sample_weight=np.ones(8))
