@@ -88,20 +88,21 @@ def test_validation_split_takes_the_tail_and_how_training_is_shuffled():
 
 
 @claim(PAGE,
-       "`accuracy` and `loss` are averages over that epoch's batches, measured while the "
-       "weights were still changing.",
+       "`accuracy` and `loss` are averages over that epoch's samples (each batch counts by "
+       "its size, so the short last batch counts less), measured while the weights were "
+       "still changing.",
        "`val_accuracy` and `val_loss` are measured on the held-out samples after the epoch.")
 def test_epoch_loss_is_running_mean_and_val_loss_uses_final_weights():
     import keras
     import numpy as np
 
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(96, 4)).astype("float32")
-    y = (x @ np.array([1.0, -2.0, 0.5, 3.0]) + 1.0).astype("float32")
+    x = rng.normal(size=(80, 4)).astype("float32")  # batches of 32, 32 and 16
+    y = (x @ np.array([1.0, -2.0, 0.5, 3.0]) > 0).astype("int64")
     x_val, y_val = x[:32] + 0.1, y[:32]
 
-    batch_losses = []
-    loss_fn = keras.losses.MeanSquaredError()
+    batch_losses, batch_correct, sizes = [], [], []
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
 
     class Batches(keras.callbacks.Callback):
         def on_train_batch_begin(self, batch, logs=None):
@@ -109,18 +110,24 @@ def test_epoch_loss_is_running_mean_and_val_loss_uses_final_weights():
             # (not evaluate(): it would reset the epoch's running mean)
             predictions = self.model(x[start:start + 32])
             batch_losses.append(float(loss_fn(y[start:start + 32], predictions)))
+            batch_correct.append(int(np.sum(np.argmax(predictions, axis=1) == y[start:start + 32])))
+            sizes.append(len(predictions))
 
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=loss_fn, metrics=["accuracy"])
     history = model.fit(x, y, batch_size=32, shuffle=False, verbose=0,
                         validation_data=(x_val, y_val), callbacks=[Batches()])
-    # each batch's loss at the weights it met, averaged
-    assert np.isclose(history.history["loss"][0], np.mean(batch_losses), rtol=1e-5)
-    after = model.evaluate(x, y, verbose=0)
-    assert after < 0.8 * history.history["loss"][0]  # not the loss of the final weights
-    assert np.isclose(history.history["val_loss"][0],
-                      model.evaluate(x_val, y_val, verbose=0), rtol=1e-6)
+    assert sizes == [32, 32, 16]
+    # each batch's loss at the weights it met, averaged over samples
+    loss = history.history["loss"][0]
+    assert np.isclose(loss, np.average(batch_losses, weights=sizes), rtol=1e-5)
+    assert not np.isclose(loss, np.mean(batch_losses), rtol=1e-3)  # not a mean of batches
+    assert np.isclose(history.history["accuracy"][0], sum(batch_correct) / 80, atol=1e-6)
+    after_loss, after_accuracy = model.evaluate(x, y, verbose=0)
+    assert after_loss < 0.8 * loss  # not the loss of the final weights
+    assert np.allclose([history.history["val_loss"][0], history.history["val_accuracy"][0]],
+                       model.evaluate(x_val, y_val, verbose=0), rtol=1e-6)
 
 
 @claim(PAGE,
