@@ -183,3 +183,36 @@ def test_adam_default_and_steps():
 
     assert abs(float(keras.optimizers.Adam().learning_rate) - 0.001) < 1e-9
     assert math.ceil(426 / 128) == 4  # 426 training tumours (569 less a quarter)
+
+
+@claim(PAGE,
+       "Two more runs of two epochs into the same file, the first with the default, the "
+       "second appending (the epoch numbers restart, since each `fit()` counts from 0 unless "
+       "given `initial_epoch=`):")
+def test_csv_epochs_count_from_initial_epoch(tmp_path):
+    import keras
+    import pandas as pd
+
+    model, x, y = model_and_data()
+    path = str(tmp_path / "log.csv")
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[keras.callbacks.CSVLogger(path)])
+    assert pd.read_csv(path)["epoch"].tolist() == [0, 1]
+    model.fit(x, y, initial_epoch=2, epochs=4, verbose=0,
+              callbacks=[keras.callbacks.CSVLogger(path, append=True)])
+    assert pd.read_csv(path)["epoch"].tolist() == [0, 1, 2, 3]
+
+
+@claim(PAGE,
+       "The examples train a small classifier on scikit-learn's breast cancer data (569 "
+       "tumours, 30 measurements each), its copy of the Breast Cancer Wisconsin (Diagnostic) "
+       "data of the UCI Machine Learning Repository.",
+       "The model has one hidden layer with the [ReLU](../glossary.md#relu) "
+       "[activation](../glossary.md#activation) and a [sigmoid](../glossary.md#sigmoid) "
+       "output, the probability of a benign tumour;")
+def test_breast_cancer_provenance_and_labels():
+    from sklearn.datasets import load_breast_cancer
+
+    data_set = load_breast_cancer()
+    assert data_set.data.shape == (569, 30)
+    assert "copy of UCI ML Breast Cancer Wisconsin (Diagnostic)" in data_set.DESCR
+    assert list(data_set.target_names) == ["malignant", "benign"]  # label 1: benign

@@ -265,10 +265,12 @@ def test_registered_function_loads_without_custom_objects(tmp_path):
 
 @claim(PAGE,
        "The data: scikit-learn's breast cancer measurements, 569 tumours with 30 measurements "
-       "each, label 0 for malignant and 1 for benign.")
+       "each, label 0 for malignant and 1 for benign (scikit-learn's copy of the Breast "
+       "Cancer Wisconsin (Diagnostic) data of the UCI Machine Learning Repository).")
 def test_breast_cancer_labels():
     from sklearn.datasets import load_breast_cancer
 
     data_set = load_breast_cancer()
     assert data_set.data.shape == (569, 30)
+    assert "copy of UCI ML Breast Cancer Wisconsin (Diagnostic)" in data_set.DESCR
     assert list(data_set.target_names) == ["malignant", "benign"]
