@@ -40,8 +40,9 @@ def test_flatten_has_no_weights_and_reshapes_in_c_order():
 
 
 @claim(PAGE,
-       "The layer creates its weights the first time it sees an input, since only then does it "
-       "know `features`.")
+       "The layer creates its weights when it first learns the shape of its input (here, on "
+       "its first call; in a model that starts with `keras.Input`, as below, when the model "
+       "is built), since only then does it know `features`.")
 def test_dense_creates_weights_on_first_call():
     import keras
     import numpy as np
@@ -50,6 +51,9 @@ def test_dense_creates_weights_on_first_call():
     assert not dense.built and dense.weights == []
     dense(np.ones((1, 7), "float32"))
     assert dense.built and tuple(dense.kernel.shape) == (7, 5)
+    in_model = keras.layers.Dense(5)
+    keras.Sequential([keras.Input(shape=(7,)), in_model])  # no data passed
+    assert in_model.built and tuple(in_model.kernel.shape) == (7, 5)
 
 
 @claim(PAGE,
