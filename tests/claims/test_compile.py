@@ -167,7 +167,8 @@ def test_binary_accuracy_threshold_is_strict():
        "(hyperparameters such as `learning_rate` and `momentum`): they are the optimizer's "
        "variables, the state it updates at every step, counted once training has built the "
        "optimizer.",
-       "SGD with momentum keeps one velocity per weight, plus two scalars (the step count, and "
+       "SGD with momentum keeps one velocity per weight (the running step that momentum "
+       "carries forward), plus two scalars (the step count, and "
        "the learning rate, which Keras keeps in a variable so that it can be changed during "
        "training):")
 def test_optimizer_params_are_its_variables():
@@ -186,8 +187,15 @@ def test_optimizer_params_are_its_variables():
     model = tiny_model()  # 8 weights
     model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9), loss="mse")
     assert "Optimizer params" not in summary(model)
-    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    before = model.get_weights()
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)  # one step
     assert " Optimizer params: 10 " in summary(model)
+    velocities = [v for v in model.optimizer.variables if v.name.endswith("_momentum")]
+    steps = [after - b for after, b in zip(model.get_weights(), before)]
+    assert len(velocities) == 2 and all(  # the velocity is the step just taken
+        np.allclose(v.numpy(), step, atol=1e-7) for v, step in zip(velocities, steps))
+    doc = " ".join(keras.optimizers.SGD.__doc__.split())  # Keras's name for it
+    assert "velocity = momentum * velocity - learning_rate * g" in doc
     names = sorted(v.name for v in model.optimizer.variables)
     assert names[:2] == ["iteration", "learning_rate"], names
     model.optimizer.learning_rate = 0.5  # changed in place, during training if need be

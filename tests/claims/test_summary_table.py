@@ -25,7 +25,8 @@ def test_pooling_strides_default_to_the_window():
 
 
 @claim(PAGE,
-       "The `_1` is Keras's automatic name for the second `Dense` layer of the session.")
+       "The `_1` is Keras's automatic name for the second `Dense` layer of the session "
+       "(since the program started, or since `keras.utils.clear_session()` last ran).")
 def test_automatic_names_count_per_session():
     import keras
 
@@ -40,8 +41,8 @@ def test_automatic_names_count_per_session():
 
 
 @claim(PAGE,
-       "The size is the memory the weights take: float32 values of 4 bytes each, in units of "
-       "1,024 bytes:")
+       "The size is the memory the weights take: float32 values (32-bit floating-point "
+       "numbers) of 4 bytes each, in units of 1,024 bytes:")
 def test_summary_size_is_four_bytes_per_parameter():
     import keras
 
