@@ -216,3 +216,21 @@ def test_breast_cancer_provenance_and_labels():
     assert data_set.data.shape == (569, 30)
     assert "copy of UCI ML Breast Cancer Wisconsin (Diagnostic)" in data_set.DESCR
     assert list(data_set.target_names) == ["malignant", "benign"]  # label 1: benign
+
+
+@claim(PAGE,
+       "A quarter of the tumours are held out as validation data (`x_val`, `y_val`), measured "
+       "after each epoch but never trained on; `stratify=y` keeps the share of malignant "
+       "tumours as nearly the same in both parts as their sizes allow "
+       "([stratify](../glossary.md#stratify)).")
+def test_stratified_split_shares():
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    x, y = load_breast_cancer(return_X_y=True)
+    _, _, y_train, y_val = train_test_split(x, y, test_size=0.25, stratify=y, random_state=0)
+    share = np.mean(y == 0)
+    assert (len(y_train), len(y_val)) == (426, 143)
+    # each part's malignant count is its size times the overall share, rounded
+    assert abs(np.sum(y_train == 0) - 426 * share) < 1 and abs(np.sum(y_val == 0) - 143 * share) < 1

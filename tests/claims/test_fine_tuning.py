@@ -119,3 +119,15 @@ def test_new_trace_after_unfreezing_raises():
     model.fit(x, y, batch_size=8, verbose=0)  # the old step: no error
     with pytest.raises(ValueError, match="Unknown variable: <Variable path=.*hidden/kernel"):
         model.fit(x, y, batch_size=8, verbose=0, sample_weight=np.ones(8))
+
+
+@claim(PAGE,
+       "This page uses scikit-learn's handwritten digits (1,797 images of 8 x 8 pixels, its "
+       "copy of the test set of the UCI Machine Learning Repository's optical handwritten "
+       "digits, see [compile()](../training/compile.md)):")
+def test_digits_provenance():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    assert digits.images.shape == (1797, 8, 8)
+    assert "copy of the test set of the UCI ML hand-written digits" in digits.DESCR
