@@ -163,9 +163,9 @@ def test_binary_accuracy_threshold_is_strict():
 
 
 @claim(PAGE,
-       "Despite the name, these are not the arguments the optimizer was created with "
-       "(hyperparameters such as `learning_rate` and `momentum`): they are the optimizer's "
-       "variables, the state it updates at every step, counted once training has built the "
+       "Despite the name, it does not count the arguments the optimizer was created with "
+       "(hyperparameters such as `learning_rate` and `momentum`): it counts the optimizer's "
+       "variables, the state it keeps from one step to the next, once training has built the "
        "optimizer.",
        "SGD with momentum keeps one velocity per weight (the running step that momentum "
        "carries forward), plus two scalars (the step count, and "
