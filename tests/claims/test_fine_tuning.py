@@ -80,7 +80,7 @@ def test_frozen_batch_normalization_in_fit():
        "The first `fit()` after `compile()` builds the training step (a TensorFlow graph) "
        "with the list of trainable weights at that moment, and keeps it.",
        "Change `trainable` later and `fit()` still updates the old list, until `compile()` "
-       "throws the step away (or data of another structure makes TensorFlow trace a new step, "
+       "throws the step away (or data of another structure makes TensorFlow build a new step, "
        "as shown below); the model's `trainable_weights`, meanwhile, already reports the new "
        "setting.")
 def test_compile_throws_the_training_step_away():
