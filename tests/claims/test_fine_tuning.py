@@ -77,8 +77,9 @@ def test_frozen_batch_normalization_in_fit():
 
 
 @claim(PAGE,
-       "The first `fit()` after `compile()` builds the training step (a TensorFlow graph) "
-       "with the list of trainable weights at that moment, and keeps it.",
+       "The first `fit()` after `compile()` builds the training step (a TensorFlow graph: the "
+       "step's operations, recorded once and then rerun as they are) with the list of "
+       "trainable weights at that moment, and keeps it.",
        "Change `trainable` later and `fit()` still updates the old list, until `compile()` "
        "throws the step away (or data of another structure makes TensorFlow build a new step, "
        "as shown below); the model's `trainable_weights`, meanwhile, already reports the new "
