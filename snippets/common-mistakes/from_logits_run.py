@@ -20,7 +20,8 @@ def digit_model(activation: str | None = None) -> keras.Sequential:
 
 
 def train(from_logits: bool, seed: int = 0):
-    """Two epochs of Adam; returns the model, its losses, outputs and accuracy."""
+    """Two epochs of Adam; returns the model, its losses, outputs and
+    accuracy."""
     keras.utils.set_random_seed(seed)
     model = digit_model()  # no activation: logits
     model.compile(

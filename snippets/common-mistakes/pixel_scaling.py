@@ -13,7 +13,8 @@ print(table.shape, "->", pixels.shape, pixels.dtype, pixels.min(), pixels.max())
 
 
 def validation_accuracy(inputs: np.ndarray, seed: int = 0) -> float:
-    """Trains on the first 2,000 images, returns the accuracy on the other 500."""
+    """Trains on the first 2,000 images; returns the accuracy on the other
+    500."""
     keras.utils.set_random_seed(seed)
     model = keras.Sequential(
         [

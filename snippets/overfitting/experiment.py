@@ -1,5 +1,5 @@
-"""The overfitting page's experiment: the data, every model the page compares, how each
-is trained from a seed and how each is measured."""
+"""The overfitting page's experiment: the data, every model the page
+compares, how each is trained from a seed and how each is measured."""
 
 import keras
 import numpy as np
@@ -69,11 +69,13 @@ MODELS = {
 
 
 def train(name: str, seed: int, callbacks=(), validation_freq=None):
-    """Build MODELS[name], train it for EPOCHS; return the model and its History.
+    """Build MODELS[name], train it for EPOCHS; return the model and its
+    History.
 
-    The seed sets the initial weights and, set again before fit(), the order of the
-    batches and which units Dropout zeroes: all models of one seed see the same
-    batches. validation_freq=N: fit() also logs val_loss every N epochs.
+    The seed sets the initial weights and, set again before fit(), the order
+    of the batches and which units Dropout zeroes: all models of one seed see
+    the same batches. validation_freq=N: fit() also logs val_loss every N
+    epochs.
     """
     keras.utils.set_random_seed(seed)
     model = MODELS[name]()
@@ -85,7 +87,8 @@ def train(name: str, seed: int, callbacks=(), validation_freq=None):
         .shuffle(len(x_train), seed=seed)
         .batch(BATCH_SIZE)
     )
-    validation = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(len(x_val))
+    validation = tf.data.Dataset.from_tensor_slices((x_val, y_val))
+    validation = validation.batch(len(x_val))
     history = model.fit(
         batches,
         epochs=EPOCHS,
