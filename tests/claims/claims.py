@@ -66,7 +66,13 @@ def claim(page: str, *sentences: str):
         def checked(*args, **kwargs):
             for sentence in sentences:
                 assert_on_page(page, sentence)
-            return test(*args, **kwargs)
+            try:
+                return test(*args, **kwargs)
+            except AssertionError as failure:
+                quoted = "\n".join(f"  {normalise(s)!r}" for s in sentences)
+                raise AssertionError(
+                    f"docs/{page} says what this test no longer finds true:\n{quoted}\n"
+                    f"{failure}") from failure
 
         checked.claims = (page, sentences)
         return checked
