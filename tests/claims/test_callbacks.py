@@ -69,19 +69,32 @@ def test_weights_file_holds_optimizer_variables(tmp_path):
     import warnings
 
     import h5py
+    import keras
+    import numpy as np
 
-    model, x, y = model_and_data()
+    def with_adam():  # as on the page: Adam keeps two variables per weight
+        model, x, y = model_and_data()
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+        return model, x, y
+
+    model, x, y = with_adam()
     model.fit(x, y, epochs=1, batch_size=20, verbose=0)
     path = str(tmp_path / "w.weights.h5")
     model.save_weights(path)
     with h5py.File(path) as weights_file:
         assert "optimizer" in weights_file
-    restored, _, _ = model_and_data()
+    fresh, _, _ = with_adam()  # its optimizer has not created its variables: the warning
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
+        fresh.load_weights(path)
+    restored, _, _ = with_adam()
     restored.optimizer.build(restored.trainable_variables)  # created first: no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         restored.load_weights(path)
     assert int(restored.optimizer.iterations) == 2
+    assert len(restored.optimizer.variables) == len(model.optimizer.variables) == 6
+    assert all(np.array_equal(a.numpy(), b.numpy())  # the file held them all
+               for a, b in zip(restored.optimizer.variables, model.optimizer.variables))
 
 
 @saving
@@ -171,6 +184,24 @@ def test_early_stopping_defaults():
     assert epochs_run() == 4  # every decrease counts: never stops
     assert epochs_run(min_delta=0.01) == 2  # too small to count: stops after patience
 
+    def final_and_per_epoch(restore):
+        """The weights fit() leaves, and those at each epoch's end before the callback."""
+        model, x, y = model_and_data(learning_rate=0.001)
+        seen = []
+        snapshots = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: seen.append(model.get_weights()))
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, min_delta=0.01,
+                                             restore_best_weights=restore)
+        model.fit(x, y, epochs=4, batch_size=40, validation_data=(x, y), verbose=0,
+                  callbacks=[snapshots, stop])
+        assert len(seen) == 2  # epoch 0 is the best (the only "improvement"), epoch 1 not
+        same = lambda a, b: all(np.array_equal(u, v) for u, v in zip(a, b))
+        assert not same(seen[0], seen[1])
+        return [same(model.get_weights(), epoch_weights) for epoch_weights in seen]
+
+    assert final_and_per_epoch(restore=True) == [True, False]  # back to the best epoch
+    assert final_and_per_epoch(restore=False) == [False, True]  # the last epoch's
+
 
 @claim(PAGE,
        "The [optimizer](../glossary.md#optimizer) Adam runs with a "
@@ -195,11 +226,15 @@ def test_csv_epochs_count_from_initial_epoch(tmp_path):
 
     model, x, y = model_and_data()
     path = str(tmp_path / "log.csv")
-    model.fit(x, y, epochs=2, verbose=0, callbacks=[keras.callbacks.CSVLogger(path)])
-    assert pd.read_csv(path)["epoch"].tolist() == [0, 1]
+    for _ in range(2):  # the second fit() replaces the first's rows, and counts from 0
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[keras.callbacks.CSVLogger(path)])
+        assert pd.read_csv(path)["epoch"].tolist() == [0, 1]
+    model.fit(x, y, epochs=2, verbose=0,
+              callbacks=[keras.callbacks.CSVLogger(path, append=True)])
+    assert pd.read_csv(path)["epoch"].tolist() == [0, 1, 0, 1]  # restarted at 0
     model.fit(x, y, initial_epoch=2, epochs=4, verbose=0,
               callbacks=[keras.callbacks.CSVLogger(path, append=True)])
-    assert pd.read_csv(path)["epoch"].tolist() == [0, 1, 2, 3]
+    assert pd.read_csv(path)["epoch"].tolist() == [0, 1, 0, 1, 2, 3]
 
 
 @claim(PAGE,

@@ -51,13 +51,17 @@ def test_optimizer_calls_schedule_with_its_step_count():
 
     schedule = Recording()
     model = tiny_model(keras, schedule)
-    kernel = model.layers[0].kernel.numpy()
-    model.fit(*XY, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    model.set_weights([np.array([[0.5], [0.25]], "float32"), np.zeros(1, "float32")])
+    model.fit(*XY, batch_size=4, epochs=1, verbose=0, shuffle=False)  # two updates
     assert schedule.steps, "the schedule was never called"
-    # one update from step 0: the rate used is the schedule's value at step 0 (0.01)
-    gradient = 2 * (np.ones((1, 2)) @ kernel + 0.0)  # mse gradient of the output, zero bias
-    expected = kernel - 0.01 * np.ones((2, 1)) * gradient
-    assert np.allclose(model.layers[0].kernel.numpy(), expected, atol=1e-6)
+    # by hand: all inputs 1 and targets 0, so the mse gradient is 2 * output for the bias
+    # and for each kernel entry; the rates are the schedule's at steps 0 and 1
+    kernel, bias = np.array([[0.5], [0.25]]), 0.0
+    for rate in (0.01, 0.005):
+        output = kernel.sum() + bias
+        kernel, bias = kernel - rate * 2 * output, bias - rate * 2 * output
+    assert np.allclose(model.layers[0].kernel.numpy(), kernel, atol=1e-6)
+    assert np.allclose(model.layers[0].bias.numpy(), bias, atol=1e-6)
 
 
 @claim(PAGE,
@@ -136,6 +140,9 @@ def test_reduce_lr_on_plateau_options():
     # an improvement of 5e-5 does not count, one of 2e-4 does
     assert plateau_rates(keras, [1.0, 1.0 - 5e-5]) == [1.0, 0.5]
     assert plateau_rates(keras, [1.0, 1.0 - 2e-4]) == [1.0, 1.0]
+    # exceed, not reach: an improvement of exactly min_delta (exact in binary) does not count
+    assert plateau_rates(keras, [1.0, 0.75], min_delta=0.25) == [1.0, 0.5]
+    assert plateau_rates(keras, [1.0, 0.74], min_delta=0.25) == [1.0, 1.0]
     # no improvement at all: halved every epoch, or every other with cooldown=2
     flat = [1.0] * 5
     assert plateau_rates(keras, flat) == [1.0, 0.5, 0.25, 0.125, 0.0625]
