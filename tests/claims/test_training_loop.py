@@ -190,6 +190,24 @@ def test_fit_warns_that_it_does_not_shuffle_a_dataset():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.warns(UserWarning, match="will be ignored since the data `x` was provided"):
         model.fit(dataset, verbose=0)
+    # and it is ignored: the batches come in the pipeline's order, epoch after epoch
+    seen = []
+
+    class Recorder(layers.Layer):
+        def call(self, inputs):
+            seen.append([int(v) for v in inputs.numpy()[:, 0]])
+            return inputs
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    x = np.arange(32, dtype="float32").reshape(32, 1)
+    dataset = tf.data.Dataset.from_tensor_slices((x, x)).batch(4)
+    recording = keras.Sequential([keras.Input(shape=(1,)), Recorder(), layers.Dense(1)])
+    recording.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    with pytest.warns(UserWarning, match="will be ignored"):
+        recording.fit(dataset, epochs=2, verbose=0)  # shuffle=True, the default
+    assert seen == [list(range(i, i + 4)) for i in range(0, 32, 4)] * 2
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(dataset, shuffle=False, verbose=0)
