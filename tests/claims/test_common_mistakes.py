@@ -165,15 +165,20 @@ def test_probability_loss_clips_then_renormalises():
     import keras
     import tensorflow as tf
 
-    outputs = np.array([[0.5, 2.0, -1.0, 0.25], [-3.0, -2.0, -5.0, -1e-3]], "float32")
-    labels = np.array([0, 1])
+    # the third row's right class, 1e-9, is clipped up to 1e-7 and barely renormalised
+    # (the rest sum to 1), so its loss shows the bound itself: with another bound (1e-6),
+    # the first two rows would not change (their clipped values cancel in the sum)
+    outputs = np.array([[0.5, 2.0, -1.0, 0.25], [-3.0, -2.0, -5.0, -1e-3],
+                        [1e-9, 0.3, 0.6, 0.1]], "float32")
+    labels = np.array([0, 1, 0])
     clipped = np.clip(outputs, 1e-7, 1 - 1e-7)
     renormalised = clipped / clipped.sum(axis=1, keepdims=True)
-    expected = -np.log(renormalised[np.arange(2), labels])
+    expected = -np.log(renormalised[np.arange(3), labels])
     loss = keras.losses.sparse_categorical_crossentropy(labels, outputs)
     assert np.allclose(loss, expected, rtol=1e-5)
     assert math.isclose(float(loss[1]), math.log(4), rel_tol=1e-5)  # all clipped
-    assert -math.log(1e-7) > 16  # what clipping without renormalising would give
+    # what clipping without renormalising would give: a probability of 1e-7
+    assert -math.log(1e-7) > 16 and math.isclose(float(loss[2]), -math.log(1e-7), rel_tol=1e-5)
 
     variable = tf.Variable(outputs)
     with tf.GradientTape() as tape:

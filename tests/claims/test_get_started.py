@@ -191,11 +191,13 @@ def test_three_epochs_of_21_steps_and_the_last_tenth_validates():
     keras.utils.set_random_seed(0)
     x = np.arange(1437, dtype="float32").reshape(1437, 1)  # the page's 1,437 images, numbered
     seen = {True: [], False: []}  # training mode -> the images numbers each call saw
+    order = []  # the training mode of each call, in turn
 
     class Probe(keras.layers.Layer):
         def call(self, inputs, training=None):
             if tf.executing_eagerly():  # not while Keras infers the output shape
                 seen[bool(training)].append(inputs.numpy().ravel())
+                order.append(bool(training))
             return inputs
 
     model = keras.Sequential([keras.Input(shape=(1,)), Probe(), keras.layers.Dense(10)])
@@ -209,6 +211,8 @@ def test_three_epochs_of_21_steps_and_the_last_tenth_validates():
         images = np.sort(np.concatenate(trained[21 * epoch:21 * (epoch + 1)]))
         assert np.array_equal(images, np.arange(1293))  # the first 1,293, every epoch
     assert np.array_equal(validated, np.tile(np.arange(1293, 1437), 3))  # the last tenth
+    # after every epoch: 21 training steps, then the 144 held-out images in 3 batches, in turn
+    assert order == ([True] * 21 + [False] * 3) * 3
 
 
 @claim("get-started.md",

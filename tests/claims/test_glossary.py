@@ -243,6 +243,12 @@ def test_count_params_counts_every_kernel_and_bias_value():
                               keras.layers.Dense(2)])
     assert model.count_params() == 7 * 5 + 5 + 5 * 2 + 2
     assert model.count_params() == sum(int(w.numpy().size) for w in model.weights)
+    printed = []
+    model.summary(print_fn=lambda line, **_: printed.append(line))
+    table = "\n".join(printed)
+    assert "Total params: 52 " in table  # the summary's count, kernels and biases
+    assert [row.split("│")[-2].strip() for row in table.splitlines() if "(Dense)" in row] == [
+        "40", "12"]
 
 
 @claim("glossary.md",
@@ -374,7 +380,10 @@ def test_validation_split_takes_the_end_before_shuffling():
     trained = sorted(v for training, values in seen if training for v in values)
     validated = [values for training, values in seen if not training]
     assert trained == sorted(list(range(16)) * 2)  # the first four fifths, each epoch
-    assert validated == [[16.0, 17.0, 18.0, 19.0]] * 2  # the last fifth, after each epoch
+    assert validated == [[16.0, 17.0, 18.0, 19.0]] * 2  # the last fifth
+    # measured after every epoch: each epoch's training batch, then its validation batch
+    # (not all of the validation after the last epoch, nor before each epoch's training)
+    assert [training for training, _ in seen] == [True, False] * 2
     assert len(history.history["val_loss"]) == 2
 
 

@@ -181,7 +181,7 @@ def test_a_registered_layer_is_saved_by_name(tmp_path):
         config = archive.read("config.json").decode()
     assert "claims>Triple" in config
     assert "__lambda__" not in config and "function" not in json.loads(config)["config"]
-    keras.models.load_model(path)  # safe_mode=True, the default
+    keras.models.load_model(path, safe_mode=True)  # the default, named: not relied on
 
 
 @claim("reference/saving.md",

@@ -46,6 +46,8 @@ def test_same_padding_zeros_for_conv_ignored_by_pooling():
     assert summed[0, 0] == 4 and summed[1, 1] == 9  # a corner window holds 5 padded zeros
     average = keras.layers.AveragePooling2D(3, strides=1, padding="same")(ones)
     assert np.allclose(average, 1.0)  # a padded zero counted would lower the corners
+    maximum = keras.layers.MaxPooling2D(3, strides=1, padding="same")(-ones)
+    assert np.allclose(maximum, -1.0)  # a padded zero counted would raise the edges to 0
     for k in (1, 3, 5, 7):
         layer = keras.layers.Conv2D(1, k, strides=2, padding="same")
         assert layer.compute_output_shape((None, 9, 9, 1)) == (None, 5, 5, 1)
