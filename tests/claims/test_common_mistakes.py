@@ -273,11 +273,17 @@ def test_scaled_pixels_win_on_seeds(capsys):
 
 
 @claim(PAGE,
-       "Keras 2, which TensorFlow still offers as the `tf_keras` package, takes it with a "
-       "warning that it is deprecated;")
-def test_keras_2_takes_lr_with_a_deprecation_warning(caplog):
+       "Keras 2, which TensorFlow still offers as the `tf_keras` package, was more lenient, "
+       "and worse: its `tf_keras.optimizers.Adam(lr=0.02)` logs a warning that `lr` is "
+       "deprecated and then ignores it, training at the default rate of 0.001 (only the "
+       "older `tf_keras.optimizers.legacy.Adam` still uses `lr`).")
+def test_keras_2_warns_about_lr_then_ignores_it(caplog):
     import tf_keras
 
     with caplog.at_level("WARNING"):
-        tf_keras.optimizers.Adam(lr=0.001)
+        current = tf_keras.optimizers.Adam(lr=0.02)
     assert "`lr` is deprecated" in caplog.text
+    assert np.isclose(float(current.learning_rate), 0.001)
+    with pytest.warns(UserWarning, match="`lr` argument is deprecated"):
+        legacy = tf_keras.optimizers.legacy.Adam(lr=0.02)
+    assert np.isclose(float(legacy.learning_rate), 0.02)
