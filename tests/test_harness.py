@@ -680,6 +680,22 @@ def notebook(*cells) -> str:
     return nbformat.writes(nb)
 
 
+def test_autograph_finds_the_source_of_a_function_in_a_cell_or_an_admonition(site):
+    # AutoGraph reads a tf.function's source through inspect; without the harness
+    # registering each cell's and fence's code, it warned "could not transform" (a
+    # warning that fails the fence), where a reader's Jupyter or script shows none.
+    code = ("import tensorflow as tf\n\n@tf.function\ndef total(x):\n"
+            "    s = tf.constant(0.0)\n    for v in x:\n        s += v\n    return s\n\n"
+            "print(float(total(tf.constant([1.0, 2.0]))))")
+    page = "# P\n\n!!! note\n\n    ```python\n" + "".join(
+        f"    {line}\n" if line else "\n" for line in code.split("\n")) + "    ```\n\n    ```output\n    3.0\n    ```\n"
+    nb = notebook(("md", "# A notebook"), code)
+    result = site({"p.md": page, "t.ipynb": nb}, "--update-outputs")
+    result.assert_outcomes(passed=2)
+    result = site({})
+    result.assert_outcomes(passed=2)
+
+
 def test_notebook_outputs_are_written_then_checked(site):
     nb = notebook(("md", "# A notebook"), "x = 6 * 7\nprint('x is', x)\nx", "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1]);")
     result = site({"t.ipynb": nb})

@@ -169,6 +169,21 @@ def _compile(code: str, filename: str, display_last: bool):
     return compile(tree, filename, "exec", dont_inherit=True), None
 
 
+def _register_source(filename: str, code: str, first_line: int) -> None:
+    """Make the code findable by ``inspect.getsource`` as it ran, as IPython does for each
+    cell: AutoGraph reads a ``tf.function``'s source that way, and warns that it "could not
+    transform" a function whose source it cannot find. A notebook cell's name is no file,
+    and a fence in an admonition or tab runs dedented from its page's lines."""
+    import linecache
+
+    lines = list(linecache.getlines(filename))  # the page's own, or with earlier fences
+    new = code.splitlines(keepends=True)
+    start = first_line - 1
+    lines += ["\n"] * (start + len(new) - len(lines))
+    lines[start:start + len(new)] = [line if line.endswith("\n") else line + "\n" for line in new]
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
+
+
 def run(
     code: str, namespace: dict, filename: str, first_line: int = 1, shown: set | None = None,
     display_last: bool = False,
@@ -183,6 +198,7 @@ def run(
     """
     shown = set() if shown is None else shown
     padded = "\n" * (first_line - 1) + code
+    _register_source(filename, code, first_line)
     seen_warnings: list[str] = []
     layers: list = []
     exception = None
