@@ -291,3 +291,17 @@ def test_train_test_split_shuffles_and_history_lists_epochs():
     images, labels = digits()
     history = small_model().fit(images[:64], labels[:64], epochs=3, verbose=0)
     assert history.epoch == [0, 1, 2]
+
+
+@claim("get-started.md",
+       "The digits are scikit-learn's copy of the test set of the UCI Machine Learning "
+       "Repository's optical handwritten digits (1,797 images of 8 x 8 pixels, written by 13 "
+       "people); the description scikit-learn ships with them names no licence.")
+def test_digits_provenance_as_scikit_learn_describes_them():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    assert digits.images.shape == (1797, 8, 8)
+    assert "copy of the test set of the UCI ML hand-written digits" in digits.DESCR
+    assert "different 13\nto the test set" in digits.DESCR
+    assert "licen" not in digits.DESCR.lower()
