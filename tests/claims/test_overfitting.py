@@ -214,9 +214,9 @@ SENTENCE_DROPOUT = (
     "step, the others scaled up to match) ended with a lower validation cross-entropy than "
     "the large model on 5 of 5 seeds.")
 SENTENCE_DROPOUT_ACCURACY = (
-    "Its validation accuracy was higher than the large model's on only 1 of 5 seeds, seed 0 "
-    "among them: this run alone would suggest a gain in accuracy that other seeds do not "
-    "show.")
+    "Its validation accuracy was higher than the large model's on only 1 of 5 seeds, and "
+    "that seed was 0, this run: this run alone would suggest a gain in accuracy that other "
+    "seeds do not show.")
 
 
 @claim(PAGE, SENTENCE_DROPOUT, SENTENCE_DROPOUT_ACCURACY)
