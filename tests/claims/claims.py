@@ -18,7 +18,9 @@ sentence (``seeds_sentence``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import json
 import re
 from pathlib import Path
@@ -119,7 +121,8 @@ def run_notebook(page: str, seed: int, until: str) -> dict:
     its seed line ``SEED_LINE`` (in exactly one cell) seeded with ``seed`` instead, up to
     and including the first cell that contains ``until``. Returns the namespace, so that
     a seed check reads the numbers the page's own cells computed. Cells that draw a
-    figure (``plt.subplots``) are skipped: they only plot what earlier cells computed.
+    figure (``plt.subplots``) are skipped: they only plot what earlier cells computed; so
+    are cells marked not run (``skip-execution``), as the page's tests skip them.
     Run it in pytest's ``tmp_path`` (``monkeypatch.chdir``) where the cells write files."""
     import warnings
 
@@ -130,7 +133,8 @@ def run_notebook(page: str, seed: int, until: str) -> dict:
     namespace, seeded = {}, 0
     for cell in cells:
         source = "".join(cell["source"])
-        if cell["cell_type"] != "code" or "plt.subplots" in source:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] != "code" or "plt.subplots" in source or "skip-execution" in tags:
             continue
         if SEED_LINE in source:
             source = source.replace(SEED_LINE, f"keras.utils.set_random_seed({seed})")
@@ -145,3 +149,26 @@ def run_notebook(page: str, seed: int, until: str) -> dict:
             assert seeded == 1, f"docs/{page}: the seed line {SEED_LINE!r} was not run once"
             return namespace
     raise AssertionError(f"docs/{page} has no code cell containing {until!r}")
+
+
+# Running a notebook's cells one by one: the seed checks of the text and Fashion-MNIST
+# tutorials rerun some of the page's cells with other seeds.
+def notebook_code(path):
+    """The notebook's code cells as the tests run them (skip-execution cells left out)."""
+    import nbformat
+
+    cells = nbformat.read(str(path), as_version=4).cells
+    return [c.source for c in cells
+            if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
+
+
+def cell(cells, marker):
+    (found,) = [source for source in cells if marker in source]
+    return found
+
+
+def run_cells(sources, namespace, page):
+    """Execute the page's own code, its printing silenced (the page's tests check it)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in sources:
+            exec(compile(source, page, "exec"), namespace)  # noqa: S102 - the page's code

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.claims.claims import claim, held_range, run_notebook, seeds_sentence
+from tests.claims.probes import held_out_rows
 
 PAGE = "tutorials/auto_mpg.ipynb"
 # How far another CPU's rounding may move the difference of the two test MAEs: twice
@@ -113,29 +114,6 @@ def test_adam_default_learning_rate():
        "[batch](../glossary.md#batch-step)")
 def test_validation_split_takes_the_last_fifth():
     assert held_out_rows(314, 0.2, batch_size=64) == (251, 63, 4)
-
-
-def held_out_rows(samples, validation_split, batch_size):
-    """(training rows, validation rows, steps per epoch) of `fit(validation_split=...)`,
-    checking that the validation rows are the last ones. The labels count the rows from
-    the end (the last row 1, the one before 2, ...); a model that always predicts 0 (zero
-    weights, learning rate 0) then has a validation MAE of (n + 1) / 2 exactly when the
-    validation rows are the last n, and a training MAE of the mean of the others."""
-    import keras
-
-    x = np.ones((samples, 1), "float32")
-    y = np.arange(samples, 0, -1).astype("float32")
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0), loss="mean_absolute_error")
-    steps = []
-    count = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: steps.append(batch))
-    history = model.fit(x, y, epochs=1, batch_size=batch_size,
-                        validation_split=validation_split, verbose=0, callbacks=[count])
-    held_out = round(2 * history.history["val_loss"][0] - 1)
-    assert np.isclose(history.history["val_loss"][0], y[samples - held_out:].mean())
-    assert np.isclose(history.history["loss"][0], y[:samples - held_out].mean())
-    assert int(model.optimizer.iterations) == len(steps)  # one update per batch
-    return samples - held_out, held_out, len(steps)
 
 
 @claim("tutorials/auto_mpg.ipynb",

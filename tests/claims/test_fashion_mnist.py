@@ -9,14 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.claims.claims import DOCS, claim, held_range, seeds_sentence
-from tests.claims.test_text_classification import (
-    cell,
-    epoch_log_is_running_mean,
-    evaluate_batches,
-    notebook_code,
-    run_cells,
+from tests.claims.claims import (
+    DOCS, cell, claim, held_range, notebook_code, run_cells, seeds_sentence,
 )
+from tests.claims.probes import epoch_log_is_running_mean, evaluate_batches
 
 PAGE = "tutorials/fashion_mnist.ipynb"
 SEEDS = [1, 2, 3, 4, 5]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.claims.claims import claim, held_range, run_notebook, seeds_sentence
-from tests.claims.test_auto_mpg import held_out_rows
+from tests.claims.probes import held_out_rows
 
 PAGE = "tutorials/mnist.ipynb"
 # Test images whose prediction another CPU's rounding may flip (oneDNN off or AVX2
@@ -160,7 +160,7 @@ def test_conv2d_needs_a_channel_axis():
 def test_validation_loss_is_measured_after_the_epoch():
     import keras
 
-    from tests.claims.test_text_classification import epoch_log_is_running_mean
+    from tests.claims.probes import epoch_log_is_running_mean
 
     x, y = _digits()
     model = _tiny_classifier(0)

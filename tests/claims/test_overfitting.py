@@ -404,7 +404,7 @@ def test_logged_loss_is_the_epochs_running_mean_in_training_mode():
     import keras
     import numpy as np
 
-    from tests.claims.test_text_classification import epoch_log_is_running_mean
+    from tests.claims.probes import epoch_log_is_running_mean
 
     keras.utils.set_random_seed(1)
     x = np.random.default_rng(1).normal(size=(64, 4)).astype("float32")

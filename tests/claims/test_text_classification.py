@@ -1,80 +1,18 @@
 """Claims of docs/tutorials/text_classification.ipynb that its own cells do not show."""
 
-import contextlib
-import io
 import json
 import zipfile
 
-import nbformat
 import numpy as np
 import pytest
 
-from tests.claims.claims import DOCS, claim, held_range, seeds_sentence
+from tests.claims.claims import (
+    DOCS, cell, claim, held_range, notebook_code, run_cells, seeds_sentence,
+)
+from tests.claims.probes import epoch_log_is_running_mean, evaluate_batches
 
 PAGE = "tutorials/text_classification.ipynb"
 SEEDS = [1, 2, 3, 4, 5]
-
-
-def notebook_code(path):
-    """The notebook's code cells as the tests run them (skip-execution cells left out)."""
-    cells = nbformat.read(str(path), as_version=4).cells
-    return [c.source for c in cells
-            if c.cell_type == "code" and "skip-execution" not in c.metadata.get("tags", [])]
-
-
-def cell(cells, marker):
-    (found,) = [source for source in cells if marker in source]
-    return found
-
-
-def run_cells(sources, namespace, page=PAGE):
-    """Execute the page's own code, its printing silenced (the page's tests check it)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        for source in sources:
-            exec(compile(source, page, "exec"), namespace)  # noqa: S102 - the page's code
-
-
-def evaluate_batches(samples, **kwargs):
-    """How many batches evaluate() makes of `samples` rows."""
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    model.compile(loss="mse")
-    batches = []
-    count = keras.callbacks.LambdaCallback(on_test_batch_end=lambda b, logs: batches.append(b))
-    model.evaluate(np.zeros((samples, 2)), np.zeros((samples, 1)), verbose=0,
-                   callbacks=[count], **kwargs)
-    return len(batches)
-
-
-def epoch_log_is_running_mean(model, x, y, loss_fn, accuracy_fn, batch_size):
-    """Train one epoch, unshuffled, measuring each batch's loss and accuracy just before
-    its update (model in training mode, and for contrast in inference mode); return the
-    history's numbers, the size-weighted means of the batch measurements and evaluate()
-    afterwards. The model is compiled with one metric named "accuracy"."""
-    import keras
-
-    seen = {"loss": [], "accuracy": [], "inference_loss": []}
-
-    def measure(batch, logs=None):
-        xb = x[batch * batch_size:(batch + 1) * batch_size]
-        yb = y[batch * batch_size:(batch + 1) * batch_size]
-        outputs = model(xb, training=True)
-        seen["loss"].append((len(xb), float(loss_fn(yb, outputs))))
-        seen["accuracy"].append((len(xb), float(accuracy_fn(yb, np.asarray(outputs)))))
-        seen["inference_loss"].append((len(xb), float(loss_fn(yb, model(xb, training=False)))))
-
-    history = model.fit(
-        x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
-        validation_data=(x, y),
-        callbacks=[keras.callbacks.LambdaCallback(on_train_batch_begin=measure)],
-    )
-    result = {name: values[0] for name, values in history.history.items()}
-    for name, pairs in seen.items():
-        result["batches_" + name] = sum(n * v for n, v in pairs) / sum(n for n, _ in pairs)
-    result["after_loss"], result["after_accuracy"] = model.evaluate(
-        x, y, batch_size=batch_size, verbose=0)
-    return result
 
 
 @claim(PAGE,
@@ -114,7 +52,7 @@ def page_state():
     model_cell = cell(cells, "layers.Embedding(")
     before = cells[:cells.index(model_cell)]
     namespace = {}
-    run_cells([s for s in before if "plt." not in s], namespace)
+    run_cells([s for s in before if "plt." not in s], namespace, PAGE)
     return cells, namespace
 
 
@@ -133,7 +71,7 @@ def test_seeds_training_below_validation_and_beats_always_great(page_state):
         keras.utils.clear_session()
         keras.utils.set_random_seed(seed)
         run_cells([cell(cells, "layers.Embedding("), cell(cells, "model.fit("),
-                   cell(cells, "test_loss, test_accuracy =")], ns)
+                   cell(cells, "test_loss, test_accuracy =")], ns, PAGE)
         model = ns["model"]
         train_loss = model.evaluate(ns["train_ids"], ns["y_train"], batch_size=200, verbose=0)[0]
         val_loss = model.evaluate(ns["val_ids"], ns["y_val"], batch_size=200, verbose=0)[0]
