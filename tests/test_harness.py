@@ -638,6 +638,8 @@ value {value}
     ("Nine in ten predictions are right.", "0.6", False),
     ("The mse is in the tens of thousands.", "23456", True),
     ("The mse is in the tens of thousands.", "2345", False),
+    ("It takes approx. 150 steps.", "171", False),
+    ("It takes ca. 150 steps.", "149", True),
     ("It takes 150 or so steps.", "152", True),
     ("It takes 150 or so steps.", "171", False),
     ("It needs more than 100 epochs.", "90", False),

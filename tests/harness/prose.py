@@ -114,7 +114,7 @@ _FRACTIONS = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
               "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
 _COUNT = r"\d{1,3}(?:,\d{3})+|\d+|" + "|".join(w for w in _WORDS if w not in ("a", "an"))
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_HEDGE = (r"(?P<hedge>about|around|roughly|approximately|circa|some|close to|on the order of|"
+_HEDGE = (r"(?P<hedge>about|around|roughly|approximately|approx\.|circa|ca\.|some|close to|on the order of|"
           r"in the region of|nearly|almost|just under|just over|more than|"
           r"less than|fewer than|at least|at most|~|≈)")
 _HEDGED = re.compile(
