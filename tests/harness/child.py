@@ -82,21 +82,13 @@ def _fresh_process_state() -> None:
 
 def run_fence(request: dict, namespace: dict, shown: set) -> dict:
     code, filename = request["code"], request["filename"]
-    if request.get("standalone"):
-        # A snippet is a file the reader can run on its own, so it runs as one: in a
-        # fresh namespace, with Keras names from the start (as in a new process); what
-        # it defines is then shared with the page's later fences.
-        keras.utils.clear_session(free_memory=False)
-        run_in = {"__name__": "__main__", "__file__": filename}
-    else:
-        run_in = namespace
+    # A snippet a page includes runs like any other fence, in the page's namespace and
+    # Keras state: a reader who runs the page meets it there, after the fences above it.
+    run_in = namespace
     result = execute.run(
         code, run_in, filename, request.get("first_line", 1), shown=shown,
         display_last=request.get("display_last", False),
     )
-    if request.get("standalone"):
-        run_in.pop("__file__", None)
-        namespace.update(run_in)
     figures = [render_svg(plt.figure(n)) for n in plt.get_fignums()]
     plt.close("all")
     exception = result.exception

@@ -165,7 +165,7 @@ class Block:
     shown: str | None  # the output the page shows, None if it shows none
     tolerance: float | None = None
     figures: list[bytes] | None = None  # figures the page shows; None: a Markdown fence without one
-    standalone: bool = False  # a snippet file: runs in a fresh namespace
+    snippet: bool = False  # the code of a snippet file the page includes
     display_last: bool = False  # a notebook cell: the last expression's value is shown
     tab: tuple[int, int] | None = None
     source: object = None  # the page's own record (PythonFence or notebook cell)
@@ -196,7 +196,6 @@ class PageProcess:
             "code": block.code,
             "filename": block.filename,
             "first_line": block.first_line,
-            "standalone": block.standalone,
             "display_last": block.display_last,
         }
         try:
@@ -323,7 +322,7 @@ class MarkdownPage(DocPage):
                     label=f"line_{f.line}", line=f.line, code=code, filename=filename, first_line=first,
                     options=set(f.options), shown=pf.output.body if pf.output else None,
                     tolerance=pf.output.tolerance if pf.output else None, figures=figures,
-                    standalone=bool(f.include), tab=f.tab, source=pf,
+                    snippet=bool(f.include), tab=f.tab, source=pf,
                     output_line=pf.output.line if pf.output else f.end_line,
                 )
             )
@@ -506,7 +505,7 @@ class FenceItem(pytest.Item):
             if real != m.group("shape"):
                 if self.config.getoption("update_outputs") and isinstance(self.page, MarkdownPage):
                     new = line[: m.start("shape")] + real + line[m.end("shape") :]
-                    indent = block.source.fence.indent if not block.standalone else ""
+                    indent = block.source.fence.indent if not block.snippet else ""
                     record_edit(self.config, code_file, n, n, [indent + new])
                 else:
                     problems.append(
