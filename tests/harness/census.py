@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from .pages import PYTHON_LANGS, UNCHECKED_PYTHON
+from .pages import UNCHECKED_PYTHON
+from .rules import PYTHON_LANGS
 
 # Languages a page may show that the tests do not run: commands and configuration.
 ALLOWED_LANGUAGES = {"bash", "yaml", "toml"}

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from .normalise import MAX_TOLERANCE, tolerance_in
-from .pages import PageError
+from .rules import INLINE_CODE, LINK_TARGET, PageError
 
 RAISES, WARNS, SKIP = "raises-exception", "warns", "skip-execution"
 KNOWN_TAGS = {RAISES, WARNS, SKIP}
@@ -118,8 +118,6 @@ def blocks(notebook, path: Path, make_block) -> list:
 
 def prose(notebook) -> list[tuple[int, str]]:
     """The markdown cells' lines, numbered by cell (the line a failure points to)."""
-    from .prose import _INLINE_CODE, _LINK_TARGET
-
     lines = []
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type != "markdown":
@@ -130,7 +128,7 @@ def prose(notebook) -> list[tuple[int, str]]:
                 in_code = not in_code
                 continue
             if not in_code:
-                lines.append((number, _LINK_TARGET.sub(" ", _INLINE_CODE.sub(" ", line))))
+                lines.append((number, LINK_TARGET.sub(" ", INLINE_CODE.sub(" ", line))))
     return lines
 
 

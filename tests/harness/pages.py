@@ -15,8 +15,7 @@ from pathlib import Path
 
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
-# The names of fences the harness runs.
-PYTHON_LANGS = {"python", "py", "python3", "py3", "pyi"}
+from .rules import NOT_RUN, OUTPUT_LANG, PYTHON_LANGS, PageError  # noqa: F401 - shared names
 
 
 def _python_family() -> set[str]:
@@ -42,15 +41,12 @@ _OUTPUT_LOOKALIKES = {"text", "txt", "plain", "plaintext", "console", "none", "l
 # Unicode controls that make code read differently from how it runs ("Trojan Source").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
-OUTPUT_LANG = "output"
 KNOWN_OPTIONS = {"raises", "warns", "notest"}
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _INCLUDE = re.compile(r"""^--8<--\s+["'](?P<path>[^"':]+)["']\s*$""")
 _FIGURE = re.compile(r"^\s*!\[[^\]]*\]\((?P<path>[^)\s]+\.svg)\)")
 _TITLE = re.compile(r"""(?<![\w-])title=(?P<q>["'])(?P<title>.*?)(?P=q)""")
-# What a fence not run must tell the reader, in the title shown above it.
-NOT_RUN = re.compile(r"^Not run here: \S.{7,}")
 # A comment that states a value ("# 101770", "# -> 5", "# prints True"): nothing would check it.
 _VALUE_COMMENT = re.compile(r"#\s*(?:->|=>|==|prints?\b|outputs?\b|returns?\b|gives\b|result\b)")
 
@@ -67,10 +63,6 @@ def _states_value(comment: str) -> bool:
         return False
     return True
 _TAB = re.compile(r'^(?P<indent>[ \t]*)===[!+]{0,2}[ \t]+"')
-
-
-class PageError(Exception):
-    """A page that the harness cannot read; the message names the page and line."""
 
 
 @dataclass

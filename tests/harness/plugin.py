@@ -43,7 +43,7 @@ import pytest
 
 from . import prose
 from .normalise import agree, normalise, same_figure
-from .pages import PageError
+from .rules import FenceFailure, PageError
 
 SUMMARY_COLUMNS = "80"  # model.summary() as an 80-column terminal shows it
 FENCE_TIMEOUT_S = 600
@@ -170,10 +170,6 @@ class Block:
     tab: tuple[int, int] | None = None
     source: object = None  # the page's own record (PythonFence or notebook cell)
     output_line: int | None = None  # where an output mismatch points, if not at `line`
-
-
-class FenceFailure(Exception):
-    """A check failed; the message says where and what differs."""
 
 
 class PageProcess:

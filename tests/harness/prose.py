@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import re
 
+from .rules import INLINE_CODE as _INLINE_CODE
+from .rules import LINK_TARGET as _LINK_TARGET
+from .rules import FenceFailure
+
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+\1")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>")
 # A version ("Keras 3.15", "TensorFlow 2.21") is a name, not a measurement.
 _VERSION = r"(?<!Keras )(?<!TensorFlow )(?<!TF )(?<!Python )(?<!NumPy )(?<!version )"
 _PROSE_NUMBER = re.compile(_VERSION + r"(?<![\w.])(?P<num>\d+\.\d+|\d+(?:\.\d+)?%)(?![\w.]*\d)")
@@ -78,8 +80,6 @@ def unbacked_numbers(prose: list[tuple[int, str]], outputs: list[str]) -> list[t
 
 def check_update(page, old: str, new: str) -> None:
     """Rule 2: an update may not leave prose restating a number the old output printed."""
-    from .plugin import FenceFailure
-
     text_lines, outputs = page.prose_and_outputs()
     old_numbers, new_numbers = _values([old]), _values([new])
     stale = []
