@@ -12,15 +12,34 @@ import pytest
 import yaml
 
 from tests.harness import notebooks
-from tests.harness.census import comparable, markdown_census, notebook_census
+from tests.harness.census import (
+    chrome_problems,
+    comparable,
+    markdown_census,
+    markdown_renderer,
+    notebook_census,
+    notebook_problems,
+    notebook_raw_html_problems,
+    raw_html_problems,
+)
 from tests.harness.normalise import same_figure
 from tests.harness.pages import NOT_RUN, OUTPUT_LANG, scan
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-PAGES = sorted(DOCS.rglob("*.md"))
-NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
-# What may sit under docs/: pages, the figures their code draws, and the site's styles.
+
+
+def docs_files(suffix: str) -> list[Path]:
+    """The files under docs/ of a kind, whatever the case of their suffix (a page.MD or a
+    plot.SVG is served as well: test_docs_holds_only_pages_figures_and_styles refuses it)."""
+    return sorted(p for p in DOCS.rglob("*") if p.is_file() and p.suffix.lower() == suffix)
+
+
+PAGES = docs_files(".md")
+NOTEBOOKS = docs_files(".ipynb")
+# What may sit under docs/: pages, the figures their code draws, and the site's styles,
+# with these suffixes exactly (MkDocs and mkdocs-jupyter read only lower-case ones as
+# pages; anything else would be served as a file nothing checks).
 ALLOWED_FILES = {".md", ".ipynb", ".svg", ".css"}
 
 
@@ -95,11 +114,16 @@ def test_census_every_notebook_cell_shown_is_a_cell_run_with_its_checked_outputs
     html = built_page(site, nb).read_text(encoding="utf-8")
     folder = built_page(site, nb).parent
     cells, refused = notebook_census(
-        html, read=lambda src: (folder / src).read_bytes() if (folder / src).is_file() else None)
+        html, read=lambda src: (folder / src).read_bytes() if (folder / src).is_file() else None, markdown=True)
     where = nb.relative_to(REPO)
     assert not refused, f"{where}: {refused}"
+    unknown = notebook_problems(html)
+    assert not unknown, f"{where}: elements mkdocs-jupyter and the theme do not make:\n" + "\n".join(unknown)
+    kinds = [c.cell_type for c in notebooks.read(nb).cells]
+    assert [c.kind for c in cells] == kinds, (
+        f"{where}: the site shows the cells {[c.kind for c in cells]}, the notebook has {kinds}")
+    cells = [c for c in cells if c.kind == "code"]
     stored = [c for c in notebooks.read(nb).cells if c.cell_type == "code"]
-    assert len(cells) == len(stored), f"{where}: the site shows {len(cells)} code cells, the notebook has {len(stored)}"
     for n, (seen, cell) in enumerate(zip(cells, stored), start=1):
         assert not seen.refused, f"{where}: code cell {n}: {seen.refused}"
         assert seen.code == comparable(cell.source), f"{where}: code cell {n} is shown differently from what runs"
@@ -113,6 +137,85 @@ def test_census_every_notebook_cell_shown_is_a_cell_run_with_its_checked_outputs
         assert len(seen.figures) == len(stored_figures) and all(
             same_figure(a, b) for a, b in zip(stored_figures, seen.figures)
         ), f"{where}: code cell {n} shows figures other than the ones checked"
+
+
+@pytest.fixture(scope="module")
+def renderer(monkeypatch_module):
+    return markdown_renderer(REPO / "mkdocs.yml")
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)  # pymdownx.snippets reads snippets/ from the working directory
+        yield patch
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_pages_write_only_the_raw_html_the_census_allows(page, renderer):
+    """A page cannot write markup that copies the theme's (an output box, a figure, an icon):
+    raw HTML is limited to a few inline tags without attributes (census.RAW_INLINE)."""
+    from mkdocs.utils.meta import get_data
+
+    text = page.read_text(encoding="utf-8")
+    body, _ = get_data(text)
+    first_line = text[: len(text) - len(body)].count("\n") + 1 if body and text.endswith(body) else 1
+    found = raw_html_problems(renderer, body, first_line)
+    where = page.relative_to(REPO)
+    assert not found, "\n".join(f"{where}:{line or '?'}: {reason}" for line, reason in found)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_notebook_markdown_cells_write_only_the_raw_html_the_census_allows(nb):
+    found = [
+        f"{nb.relative_to(REPO)}: cell {n}, line {line or '?'}: {reason}"
+        for n, cell in enumerate(notebooks.read(nb).cells, start=1) if cell.cell_type == "markdown"
+        for line, reason in notebook_raw_html_problems(cell.source)
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("page", PAGES + NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_served_page_around_the_article_is_the_themes(page, site):
+    """Header, navigation, sidebars and footer hold only what the theme makes: no code
+    block, picture or hidden element added by a nav label, the copyright or a hook."""
+    found = chrome_problems(built_page(site, page).read_text(encoding="utf-8"))
+    assert not found, f"{page.relative_to(REPO)}: around the article:\n" + "\n".join(found)
+
+
+# What the site serves besides the pages: generated indexes, and the theme's own files.
+GENERATED = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+NOTEBOOK_FIGURE = re.compile(r"figure-[0-9a-f]{12}\.svg")
+
+
+def test_the_site_serves_only_pages_their_files_and_the_themes(site):
+    """Every file served is a page the harness runs, a file of docs/ served as it is (a
+    figure, a notebook, extra.css), a plot written out of a notebook page, a generated
+    index or the theme's own asset, byte for byte: no file nothing checks, whatever the
+    case of its name."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates"
+    pages = {built_page(site, page).relative_to(site) for page in PAGES + NOTEBOOKS}
+    notebook_folders = {built_page(site, nb).parent.relative_to(site) for nb in NOTEBOOKS}
+    downloads = {built_page(site, nb).parent.relative_to(site) / nb.name: nb for nb in NOTEBOOKS}
+    unknown = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site)
+        if rel in pages or str(rel) in GENERATED:
+            continue
+        source = DOCS / rel
+        if source.is_file() and source.suffix in ALLOWED_FILES - {".md"} and source.read_bytes() == path.read_bytes():
+            continue
+        if rel in downloads and downloads[rel].read_bytes() == path.read_bytes():
+            continue  # the notebook offered for download next to its page
+        if rel.parent in notebook_folders and NOTEBOOK_FIGURE.fullmatch(rel.name):
+            continue
+        asset = theme / rel
+        if rel.parts[0] == "assets" and asset.is_file() and asset.read_bytes() == path.read_bytes():
+            continue
+        unknown.append(str(rel))
+    assert not unknown, f"files served that are no page, figure or theme file: {unknown}"
 
 
 def test_every_snippet_is_run_by_a_page():
@@ -129,7 +232,7 @@ def test_every_snippet_is_run_by_a_page():
 
 def test_every_image_is_a_figure_a_fence_draws():
     drawn = {pf.figure for page in PAGES for pf in scan(page).python if pf.figure and "notest" not in pf.options}
-    images = {p.resolve() for p in DOCS.rglob("*.svg")}
+    images = {p.resolve() for p in docs_files(".svg")}
     stale = sorted(str(p.relative_to(REPO)) for p in images - drawn)
     assert not stale, f"images no fence draws, so nothing checks them: {stale}"
 
@@ -137,10 +240,10 @@ def test_every_image_is_a_figure_a_fence_draws():
 def test_docs_holds_only_pages_figures_and_styles():
     """A .py, .txt or .html file under docs/ would be served for download unchecked."""
     others = sorted(
-        str(p.relative_to(REPO)) for p in DOCS.rglob("*") if p.is_file() and p.suffix.lower() not in ALLOWED_FILES
+        str(p.relative_to(REPO)) for p in DOCS.rglob("*") if p.is_file() and p.suffix not in ALLOWED_FILES
     )
     assert not others, f"files under docs/ that are neither pages, figures nor styles: {others}"
-    css = sorted(str(p.relative_to(REPO)) for p in DOCS.rglob("*.css") if p.parent.name != "stylesheets")
+    css = sorted(str(p.relative_to(REPO)) for p in docs_files(".css") if p.parent.name != "stylesheets")
     assert not css, f"stylesheets outside docs/stylesheets/: {css}"
 
 
