@@ -90,6 +90,7 @@ class Block:
     code_at: str = ""  # page:line of the code itself (where a stop is reported)
     display_last: bool = False  # a notebook cell: show the last expression's value
     own_file: bool = False  # run from a file of its own (exec), not inline in the script
+    cell: int | None = None  # a notebook's cell number
 
 
 @dataclass
@@ -146,7 +147,7 @@ def notebook_blocks(path: Path) -> list[Block]:
     def make_block(*, line, code, options, shown, tolerance, **_):
         return Block(
             where=f"{rel}:cell {line}", code=code, shown=shown or "", tolerance=tolerance,
-            raises="raises" in options, display_last=True, own_file=True, code_at=f"{rel}:cell {line}",
+            raises="raises" in options, display_last=True, own_file=True, code_at=f"{rel}:cell {line}", cell=line,
         ) if "notest" not in options else None
 
     return [b for b in notebooks.blocks(notebooks.read(path), path, make_block) if b is not None]
@@ -353,6 +354,76 @@ def check_page(path: Path, timeout: float = PAGE_TIMEOUT_S, keep: bool = False, 
     return outcome
 
 
+_JUPYTER_SETUP = """\
+# Set up by tests/as_reader.py --jupyter: as on the pages, a warning without its path:line.
+import warnings as __reader_warnings
+__reader_warnings.formatwarning = lambda message, category, *_, **__: f"{category.__name__}: {message}\\n"
+del __reader_warnings
+if %s:
+    import tensorflow as __reader_tf  # imported before the page's code, as the home page says
+    __reader_tf.config.list_physical_devices()
+    del __reader_tf
+"""
+
+
+def check_notebook_in_jupyter(path: Path, timeout: float = PAGE_TIMEOUT_S, preload: bool = True) -> Outcome:
+    """Run a notebook in a real Jupyter kernel (nbclient, ipykernel), as a reader who opens
+    it in Jupyter and runs all cells does, and compare each cell's text output with the
+    stored one. Jupyter's own backend draws the figures (MPLBACKEND unset); cells tagged
+    skip-execution are skipped and raises-exception may raise, as nbclient does."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from tests.harness import notebooks
+
+    start = time.monotonic()
+    outcome = Outcome(_rel(path))
+    rel = _rel(path)
+    try:
+        stored = notebooks.read(path)
+        blocks = {b.cell: b for b in notebook_blocks(path)}  # what the test run reads from it
+        outcome.blocks = len(blocks)
+    except Exception as exc:  # noqa: BLE001 - a page the harness cannot read
+        outcome.differences.append(f"{rel}: cannot read the page: {exc}")
+        return outcome
+    run = nbformat.from_dict(stored)
+    for cell in run.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    run.cells.insert(0, nbformat.v4.new_code_cell(_JUPYTER_SETUP % preload))
+    folder = Path(tempfile.mkdtemp(prefix=f"jupyter-{path.stem}-"))
+    env = reader_env()
+    env.pop("MPLBACKEND", None)
+    failed_at = None
+    try:
+        client = NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+        try:
+            client.execute(env=env, cwd=str(folder))
+        except CellExecutionError as exc:
+            failed_at = str(exc)[-3000:]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for number, ran in enumerate(run.cells[1:], start=1):
+        block = blocks.get(number)
+        if block is None:
+            continue  # markdown, or not run
+        if failed_at is not None and not ran.outputs and block.shown:
+            break
+        shown, tolerance = block.shown, block.tolerance
+        actual = as_terminal(notebooks.shown_text(ran))
+        if not agree(shown, actual, tolerance):
+            diff = difflib.unified_diff(
+                normalise(shown).split("\n"), normalise(actual).split("\n"),
+                fromfile=f"{rel}:cell {number} (shown on the page)", tofile="Jupyter showed", lineterm="")
+            within = f" (numbers within ±{tolerance:g})" if tolerance is not None else ""
+            outcome.differences.append(f"{rel}:cell {number}: Jupyter shows other output{within}:\n" + "\n".join(diff))
+    if failed_at is not None:
+        outcome.differences.append(f"{rel}: Jupyter stopped at a cell that raised:\n" + textwrap.indent(failed_at, "  "))
+    outcome.seconds = time.monotonic() - start
+    return outcome
+
+
 def all_pages(root: Path = REPO) -> list[Path]:
     docs = root / "docs"
     return sorted(p for p in docs.rglob("*") if p.suffix in (".md", ".ipynb") and p.is_file())
@@ -363,13 +434,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", type=Path, help="pages to run (default: every page under docs/)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="pages run at once (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep each page's script and say where")
+    parser.add_argument("--jupyter", action="store_true", help="run notebooks in a real Jupyter kernel (nbclient) instead of as a script")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print notes (TensorFlow's start-up lines)")
     args = parser.parse_args(argv)
     pages = args.pages or all_pages()
     failed = 0
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for outcome in pool.map(lambda p: check_page(p, keep=args.keep), pages):
+        def check(page: Path) -> Outcome:
+            if args.jupyter and page.suffix == ".ipynb":
+                return check_notebook_in_jupyter(page)
+            return check_page(page, keep=args.keep)
+
+        for outcome in pool.map(check, pages):
             failed += not outcome.ok
             state = "OK" if outcome.ok else "DIFFERS"
             print(f"{state} {outcome.page} ({outcome.blocks} blocks, {outcome.seconds:.0f} s)", flush=True)

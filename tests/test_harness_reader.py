@@ -86,7 +86,7 @@ GOOD = '''\
     ```
 
     ```python
-    --8<-- "snippets/page/show.py"
+    --8<-- "page/show.py"
     ```
 
     ```output
@@ -220,3 +220,16 @@ def test_notebook_cells_show_their_last_value_as_jupyter_does(page, tmp_path):
     [difference] = check(path).differences
     assert difference.startswith(f"{as_reader._rel(path)}:cell 4: a reader sees other output")
     assert "-44\n+43" in difference
+
+
+def test_notebooks_run_in_a_real_jupyter_kernel_too(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    for source, text in [("x = 6 * 7\nx", "42"), ("x + 1", "42")]:
+        notebook.cells.append(nbformat.v4.new_code_cell(
+            source, outputs=[nbformat.v4.new_output("execute_result", data={"text/plain": text})]))
+    (tmp_path / "docs").mkdir()
+    path = tmp_path / "docs" / "book.ipynb"
+    nbformat.write(notebook, str(path))
+    [difference] = as_reader.check_notebook_in_jupyter(path, timeout=60, preload=False).differences
+    assert difference.startswith(f"{as_reader._rel(path)}:cell 2: Jupyter shows other output")
+    assert "-42\n+43" in difference
