@@ -1,2 +1,3 @@
-# The documentation harness lives in tests/harness; this file only switches it on.
-pytest_plugins = ["pytester", "tests.harness.plugin"]
+# The documentation harness lives in tests/harness; this file only switches it on:
+# the pages as tests (plugin) and the installed versions held to the pins (pins).
+pytest_plugins = ["pytester", "tests.harness.plugin", "tests.harness.pins"]
