@@ -13,6 +13,7 @@ import yaml
 
 from tests.harness import notebooks
 from tests.harness.census import (
+    DOCS_FILES,
     chrome_problems,
     comparable,
     markdown_census,
@@ -21,6 +22,7 @@ from tests.harness.census import (
     notebook_problems,
     notebook_raw_html_problems,
     raw_html_problems,
+    unchecked_docs_files,
 )
 from tests.harness.normalise import same_figure
 from tests.harness.pages import NOT_RUN, OUTPUT_LANG, scan
@@ -40,7 +42,7 @@ NOTEBOOKS = docs_files(".ipynb")
 # What may sit under docs/: pages, the figures their code draws, and the site's styles,
 # with these suffixes exactly (MkDocs and mkdocs-jupyter read only lower-case ones as
 # pages; anything else would be served as a file nothing checks).
-ALLOWED_FILES = {".md", ".ipynb", ".svg", ".css"}
+ALLOWED_FILES = DOCS_FILES
 
 
 def built_page(site: Path, page: Path) -> Path:
@@ -238,13 +240,10 @@ def test_every_image_is_a_figure_a_fence_draws():
 
 
 def test_docs_holds_only_pages_figures_and_styles():
-    """A .py, .txt or .html file under docs/ would be served for download unchecked."""
-    others = sorted(
-        str(p.relative_to(REPO)) for p in DOCS.rglob("*") if p.is_file() and p.suffix not in ALLOWED_FILES
-    )
-    assert not others, f"files under docs/ that are neither pages, figures nor styles: {others}"
-    css = sorted(str(p.relative_to(REPO)) for p in docs_files(".css") if p.parent.name != "stylesheets")
-    assert not css, f"stylesheets outside docs/stylesheets/: {css}"
+    """A .py, .txt or .html file under docs/ would be served for download unchecked; so
+    would a page.MD or a plot.SVG, which MkDocs serves as they are and no check reads."""
+    found = unchecked_docs_files(DOCS)
+    assert not found, "files under docs/ that are neither pages, figures nor styles:\n" + "\n".join(found)
 
 
 _HIDING_CSS = re.compile(

@@ -743,3 +743,25 @@ def render(renderer, text: str) -> str:
 
 def rendered_python_code(renderer, text: str) -> list[str]:
     return [s.text for s in markdown_census(render(renderer, text)) if s.kind == "python"]
+
+
+# --- Files under docs/: the kinds the census checks, with their suffix exactly. ----------
+
+# Pages, the figures their code draws, and the site's styles. MkDocs and mkdocs-jupyter
+# read only these lower-case suffixes as pages: a page.MD or plot.SVG would be served as a
+# file that no census test reads.
+DOCS_FILES = {".md", ".ipynb", ".svg", ".css"}
+
+
+def unchecked_docs_files(docs) -> list[str]:
+    """The files under `docs` that the site would serve but no check reads: a suffix not on
+    DOCS_FILES, in any case (`.SVG`, `.Md`, `.py`, `.html`), or a style sheet outside
+    docs/stylesheets/."""
+    found = []
+    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
+        rel = path.relative_to(docs)
+        if path.suffix not in DOCS_FILES:
+            found.append(f"{rel}: a file of a kind the site's checks do not read ({path.suffix or 'no suffix'})")
+        elif path.suffix == ".css" and rel.parent.as_posix() != "stylesheets":
+            found.append(f"{rel}: a style sheet outside docs/stylesheets/")
+    return found
