@@ -29,6 +29,7 @@ if "DOCS_HARNESS_PYTHONPATH" in os.environ:
 import gc
 import random
 import sys
+from pathlib import Path
 
 # What the server imports once, so that each page does not pay for it.
 import keras  # noqa: F401
@@ -105,10 +106,45 @@ def run_fence(request: dict, namespace: dict, shown: set) -> dict:
     }
 
 
+def _out_of_reach() -> None:
+    """Take the harness out of the page's reach by name, once this process holds what it
+    needs of it (this module's functions keep their modules' namespaces alive).
+
+    The modules of this repository leave ``sys.modules`` and the repository leaves
+    ``sys.path``: ``import``, ``importlib.import_module`` and ``__import__`` of a split
+    name find no harness, and a page that puts the repository back on the path imports a
+    fresh copy that nothing here uses; ``sys.modules`` holds nothing of it to patch. What a
+    page can still do in its own process (walk frames or ``gc.get_objects()`` to the live
+    functions) is said in the README; every check is made in the worker, outside it.
+    """
+    import importlib
+
+    root = Path(__file__).resolve().parents[2]
+    tests = root / "tests"
+
+    def place(path) -> Path | None:
+        try:
+            return Path(path or os.curdir).resolve()
+        except (TypeError, ValueError, OSError):
+            return None
+
+    for name, module in list(sys.modules.items()):
+        where = [getattr(module, "__file__", None), *list(getattr(module, "__path__", None) or [])]
+        if any(p is not None and (p == tests or tests in p.parents) for p in map(place, filter(None, where))):
+            del sys.modules[name]
+    sys.path[:] = [p for p in sys.path if not p or place(p) != root]
+    for path in list(sys.path_importer_cache):
+        if path and place(path) == root:
+            del sys.path_importer_cache[path]
+    importlib.invalidate_caches()
+
+
 def page_main(conn, workdir: str) -> None:
     """Serve one page: run each fence the worker sends, in order, until told to stop."""
     os.chdir(workdir)  # an empty folder the worker removes: files a page writes land there
     _fresh_process_state()
+    execute.use_unbuffered_streams()
+    _out_of_reach()
     namespace = {"__name__": "__main__"}
     shown: set = set()  # warnings already shown on this page: once per code location
     while True:

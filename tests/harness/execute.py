@@ -77,15 +77,26 @@ def as_terminal(raw: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-class _LogToStream(logging.Handler):
-    def __init__(self, stream, seen):
-        super().__init__(logging.WARNING)
-        self.stream, self.seen = stream, seen
+@contextlib.contextmanager
+def _note_log_records(seen: list[str]):
+    """Note each log record of level WARNING or above that a logger hands to its handlers,
+    without adding a handler: the records print through the handlers the process has,
+    exactly as in a plain run (TensorFlow's own on its logger, the root one absl's
+    ``basicConfig`` adds on its first message, Python's last resort when there is none).
+    A handler of the harness's own on the root logger would print TensorFlow's records a
+    second time, and keep absl from configuring the root logger as it does in a script."""
+    original = logging.Logger.callHandlers
 
-    def emit(self, record):
-        text = f"{record.levelname}:{record.name}:{record.getMessage()}"
-        self.seen.append(text)
-        self.stream.write(text + "\n")
+    def call_handlers(self, record):
+        if record.levelno >= logging.WARNING:
+            seen.append(f"{record.levelname}:{record.name}:{record.getMessage()}")
+        return original(self, record)
+
+    logging.Logger.callHandlers = call_handlers
+    try:
+        yield
+    finally:
+        logging.Logger.callHandlers = original
 
 
 @contextlib.contextmanager
@@ -124,32 +135,47 @@ def _python_default_filters() -> None:
     warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
 
 
+def use_unbuffered_streams() -> None:
+    """Give the process a ``sys.stdout`` and ``sys.stderr`` that write straight to file
+    descriptors 1 and 2, unbuffered, for its whole life (a page's process calls this once).
+
+    Each fence's output is caught at the file-descriptor level (:func:`_terminal`), and
+    with no buffer between the two streams they keep the order they were written in. They
+    are the process's streams, not a fresh pair per fence, so what a fence keeps (a log
+    handler made on ``sys.stderr`` by absl's ``basicConfig``, a page's own handler) writes
+    where later fences' output goes, as in a script.
+    """
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        getattr(sys, name).flush()
+        setattr(sys, name, io.TextIOWrapper(
+            io.FileIO(fd, "w", closefd=False), encoding="utf-8", write_through=True))
+
+
+def _flush_all() -> None:
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):  # a page may replace or close a stream
+            pass
+
+
 @contextlib.contextmanager
 def _terminal():
     """Collect everything the process writes while the fence runs, as a terminal would.
 
     File descriptors 1 and 2 point at one temporary file, so output that bypasses
-    sys.stdout (tf.print, os.write, a subprocess, sys.__stdout__) is caught too, and
-    sys.stdout and sys.stderr write straight through to it, keeping the order.
+    sys.stdout (tf.print, os.write, a subprocess, sys.__stdout__) is caught too.
     """
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        if stream is not None:
-            stream.flush()
+    _flush_all()
     with tempfile.TemporaryFile() as file:
         saved = [os.dup(1), os.dup(2)]
         os.dup2(file.fileno(), 1)
         os.dup2(file.fileno(), 2)
-        text = io.TextIOWrapper(
-            io.FileIO(file.fileno(), "w", closefd=False), encoding="utf-8", write_through=True
-        )
         chunks: list[str] = []
         try:
-            with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
-                yield text, chunks
+            yield chunks
         finally:
-            for stream in (sys.__stdout__, sys.__stderr__):
-                if stream is not None:
-                    stream.flush()
+            _flush_all()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             for fd in saved:
@@ -203,8 +229,7 @@ def run(
     layers: list = []
     exception = None
     value = None
-    root = logging.getLogger()
-    with _terminal() as (stream, captured):
+    with _terminal() as captured:
 
         def show(message, category, source, lineno, file=None, line=None):
             text = f"{category.__name__}: {message}"
@@ -212,27 +237,24 @@ def run(
                 return
             shown.add((text, source, lineno))
             seen_warnings.append(text)
-            stream.write(text + "\n")
+            stream = sys.stderr if file is None else file
+            if stream is not None:
+                stream.write(text + "\n")
 
-        handler = _LogToStream(stream, seen_warnings)
-        root.addHandler(handler)
-        try:
-            with warnings.catch_warnings(), _track_layers(filename, layers):
-                _python_default_filters()
-                warnings.showwarning = show
-                try:
-                    statements, last = _compile(padded, filename, display_last)
-                    exec(statements, namespace)
-                    if last is not None:
-                        result = eval(last, namespace)
-                        if result is not None:
-                            value = display(result)
-                # Whatever a fence raises is its result, pytest's own Skipped and Exit
-                # included (they derive from BaseException): a fence cannot stop the checks.
-                except BaseException as exc:  # noqa: BLE001 - pages may raise on purpose
-                    exception = exc
-        finally:
-            root.removeHandler(handler)
+        with warnings.catch_warnings(), _track_layers(filename, layers), _note_log_records(seen_warnings):
+            _python_default_filters()
+            warnings.showwarning = show
+            try:
+                statements, last = _compile(padded, filename, display_last)
+                exec(statements, namespace)
+                if last is not None:
+                    result = eval(last, namespace)
+                    if result is not None:
+                        value = display(result)
+            # Whatever a fence raises is its result, pytest's own Skipped and Exit
+            # included (they derive from BaseException): a fence cannot stop the checks.
+            except BaseException as exc:  # noqa: BLE001 - pages may raise on purpose
+                exception = exc
     error = None
     if exception is not None:
         error = as_terminal("".join(traceback.format_exception_only(type(exception), exception)))

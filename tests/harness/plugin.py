@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 
 from . import prose
-from .normalise import agree, normalise, same_figure
+from .normalise import _PROGRESS, _TIME, agree, normalise, same_figure
 from .rules import FenceFailure, PageError
 
 SUMMARY_COLUMNS = "80"  # model.summary() as an 80-column terminal shows it
@@ -55,6 +55,59 @@ _SHAPE_COMMENT = re.compile(
 # Something that looks like a shape in a comment; if it is not a _SHAPE_COMMENT it would
 # silently go unchecked, so it is an error.
 _SHAPE_LIKE = re.compile(r"#.*[(\[]\s*(?:None|batch|\d+)\s*(?:,|x\b)", re.IGNORECASE)
+_TAB_TITLE = re.compile(r'^[ \t]*===[!+]{0,2}[ \t]+"(?P<title>[^"]*)"')
+_UPDATED = "docs-harness-updated"  # a report's user property: what --update-outputs rewrote
+
+# Timings in Keras progress lines are masked when outputs are compared (they change with
+# the machine's load), but a page may not show a speed far from the real one: each time
+# shown must be within TIMING_FACTOR of the time the run printed at the same place (same
+# line of the block, same kind: elapsed seconds, time per step, ETA). Keras prints the
+# elapsed time in whole seconds ("0s" is anything under half a second) and a step time
+# to the millisecond at best where it matters, so smaller times count as these floors:
+# "2s" against a real "0s", or "900us/step" against "40us/step", pass; "45s 2s/step"
+# against "0s 16ms/step" does not.
+TIMING_FACTOR = 10
+_TIMING_FLOOR_S = {"elapsed": 1.0, "ETA": 1.0, "per step": 1e-3}
+_TIMING_FLOOR_TEXT = "1 s (elapsed, ETA) and 1 ms (per step)"
+_TIME_VALUE = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>s|ms|us|µs)")
+_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6}
+
+
+def _block_lines(text: str) -> list[str]:
+    """The lines normalise() compares, before masking (same count, same order)."""
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").split("\n")
+
+
+def _timings(line: str) -> dict[str, list[tuple[float, str]]]:
+    found: dict[str, list[tuple[float, str]]] = {}
+    for m in _TIME.finditer(line):
+        kind = "ETA" if m.group(1) else "per step" if m.group(4) else "elapsed"
+        value = _TIME_VALUE.search(m.group(0))
+        found.setdefault(kind, []).append((float(value["n"]) * _SECONDS[value["unit"]], m.group(0)))
+    return found
+
+
+def timing_problems(shown: str, actual: str) -> list[str]:
+    """The times in the shown block's progress lines that are more than TIMING_FACTOR off
+    the run's, or that the run printed nothing for; for outputs that agree() otherwise."""
+    shown_lines, run_lines = _block_lines(shown), _block_lines(actual)
+    if len(shown_lines) != len(run_lines):
+        return []  # agree() compared them, so this only happens for a block agree() refused
+    problems = []
+    for n, (ours, real) in enumerate(zip(shown_lines, run_lines), start=1):
+        if not _PROGRESS.match(ours):
+            continue
+        measured = _timings(real)
+        for kind, values in _timings(ours).items():
+            for i, (value, text) in enumerate(values):
+                if i >= len(measured.get(kind, [])):
+                    problems.append(f"line {n} of the block shows {text!r} ({kind}), where the run printed no such time")
+                    continue
+                real_value, real_text = measured[kind][i]
+                a, b = max(value, _TIMING_FLOOR_S[kind]), max(real_value, _TIMING_FLOOR_S[kind])
+                if max(a, b) > TIMING_FACTOR * min(a, b):
+                    problems.append(f"line {n} of the block shows {text!r} ({kind}), the run printed {real_text!r}")
+    return problems
 
 
 def pytest_addoption(parser):
@@ -79,6 +132,8 @@ def pytest_configure(config):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
     config.stash[_EDITS] = {}
+    if config.getoption("update_outputs"):
+        config.pluginmanager.register(UpdateSummary(), "docs-harness-update-summary")
 
 
 _server_started = False
@@ -187,7 +242,7 @@ class PageProcess:
         self.process.start()
         child_end.close()
 
-    def run(self, block: Block, where: str) -> dict:
+    def send(self, block: Block, where: str) -> None:
         request = {
             "code": block.code,
             "filename": block.filename,
@@ -196,15 +251,27 @@ class PageProcess:
         }
         try:
             self.conn.send(request)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            raise self.ended(where) from None
+
+    def receive(self, where: str) -> dict:
+        try:
             if not self.conn.poll(FENCE_TIMEOUT_S):
                 raise FenceFailure(f"{where}: the code ran for more than {FENCE_TIMEOUT_S} s")
             return self.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError):
-            self.process.join(10)
-            raise FenceFailure(
-                f"{where}: the page's process ended while this code ran "
-                f"(exit code {self.process.exitcode}); a page may not end its process"
-            ) from None
+            raise self.ended(where) from None
+
+    def ended(self, where: str) -> FenceFailure:
+        self.process.join(10)
+        return FenceFailure(
+            f"{where}: the page's process ended while this code ran "
+            f"(exit code {self.process.exitcode}); a page may not end its process"
+        )
+
+    def run(self, block: Block, where: str) -> dict:
+        self.send(block, where)
+        return self.receive(where)
 
     def close(self):
         try:
@@ -221,11 +288,36 @@ class PageProcess:
 
 @dataclass
 class Line:
-    """A sequence of blocks run in one process: the page itself, or one content tab."""
+    """A sequence of blocks run in one process: the page itself, or one content tab (which
+    goes on with the blocks after its group, to check they print the same after it)."""
 
     process: PageProcess
-    ran: int = 0
-    failed: str | None = None  # where the block that failed is
+    # With --update-outputs, a second process runs the same blocks, so that output which
+    # changes from run to run is found before it is written.
+    twin: PageProcess | None = None
+    ran: int = 0  # how many blocks of the line's sequence have run (its replay not counted)
+    stopped: str | None = None  # why later blocks cannot run: what happened, and where
+
+    def run(self, block: Block, where: str) -> tuple[dict, dict | None]:
+        """Run a block in the line's process (and its twin, at the same time)."""
+        try:
+            self.process.send(block, where)
+            if self.twin is not None:
+                self.twin.send(block, where)
+            result = self.process.receive(where)
+            twin = self.twin.receive(where) if self.twin is not None else None
+        except FenceFailure as exc:
+            self.stopped = str(exc).split("\n")[0]
+            raise
+        if result["exception"] and "raises" not in block.options:
+            error = (result["error"] or result["exception"]).strip().split("\n")[-1]
+            self.stopped = f"the code at {where} failed with an exception ({error})"
+        return result, twin
+
+    def close(self):
+        for process in (self.process, self.twin):
+            if process is not None:
+                process.close()
 
 
 class DocPage(pytest.File):
@@ -252,33 +344,66 @@ class DocPage(pytest.File):
 
     def teardown(self):
         for line in getattr(self, "lines", {}).values():
-            line.process.close()
+            line.close()
         self.lines = {}
 
-    def line_for(self, block: Block) -> Line:
-        """The main line, or for a tab after the first of its group, a process of its own
-        that first replays what the main line ran before the group (unchecked)."""
-        key = "main" if block.tab is None or block.tab[1] == 0 else block.tab
+    @staticmethod
+    def key_of(block: Block):
+        """The line a block runs in: the page's, or its content tab's after the first."""
+        return "main" if block.tab is None or block.tab[1] == 0 else block.tab
+
+    def sequence(self, key) -> list[int]:
+        """The blocks (indexes into ``runnable``) a line runs, in order.
+
+        The page's line runs every block outside tabs and the first tab of each group. A
+        later tab's line runs that tab's blocks and then the blocks after its group, up to
+        the next group of tabs or the page's end: what follows a group must print the same
+        whichever tab the reader ran (the page shows it once).
+        """
+        runnable = self.runnable
+        if key == "main":
+            return [i for i, b in enumerate(runnable) if self.key_of(b) == "main"]
+        own = [i for i, b in enumerate(runnable) if b.tab == key]
+        last = max(i for i, b in enumerate(runnable) if b.tab and b.tab[0] == key[0])
+        after = []
+        for i in range(last + 1, len(runnable)):
+            if runnable[i].tab is not None:
+                break
+            after.append(i)
+        return own + after
+
+    def alternatives(self, index: int) -> list:
+        """The later tabs' lines that also run this block (one after their group)."""
+        block = self.runnable[index]
+        if block.tab is not None:
+            return []
+        keys = sorted({b.tab for b in self.runnable if b.tab is not None and b.tab[1] > 0})
+        return [k for k in keys if index in self.sequence(k)]
+
+    def line_for(self, key) -> Line:
+        """The page's line, or a later tab's, whose process first replays what the page's
+        line ran before the group (unchecked)."""
         if key not in self.lines:
+            update = self.config.getoption("update_outputs")
             stem = self.path.stem
-            line = Line(PageProcess(stem))
+            line = Line(PageProcess(stem), PageProcess(stem) if update else None)
             self.lines[key] = line
             if key != "main":
-                group = block.tab[0]
-                first = next(i for i, b in enumerate(self.runnable) if b.tab and b.tab[0] == group)
+                first = next(i for i, b in enumerate(self.runnable) if b.tab and b.tab[0] == key[0])
                 for earlier in self.runnable[:first]:
-                    if earlier.tab is None or earlier.tab[1] == 0:
-                        result = line.process.run(earlier, self.rel(earlier.line))
-                        if result["exception"] and "raises" not in earlier.options:
-                            line.failed = self.rel(earlier.line)
+                    if self.key_of(earlier) == "main" and line.stopped is None:
+                        line.run(earlier, self.rel(earlier.line))
         return self.lines[key]
 
-    def predecessors(self, index: int) -> list[Block]:
-        """The blocks that run before this one in its line (for -k or node-id selection)."""
-        block = self.runnable[index]
-        if block.tab is None or block.tab[1] == 0:
-            return [b for b in self.runnable[:index] if b.tab is None or b.tab[1] == 0]
-        return [b for b in self.runnable[:index] if b.tab == block.tab]
+    def tab_name(self, key) -> str:
+        """A later tab as the reader sees it: its title, and where it starts."""
+        first = next(b for b in self.runnable if b.tab == key)
+        lines = self.path.read_text(encoding="utf-8").split("\n")
+        for n in range(first.line - 1, 0, -1):
+            m = _TAB_TITLE.match(lines[n - 1])
+            if m:
+                return f'the tab "{m.group("title")}" ({self.rel(n)})'
+        return f"the tab at {self.rel(first.line)}"
 
     # What each kind of page provides.
     def read_blocks(self) -> list[Block]:
@@ -374,29 +499,89 @@ class FenceItem(pytest.Item):
     def reportinfo(self):
         return self.path, self.block.line - 1, self.page.rel(self.block.line)
 
+    def update_hint(self) -> str:
+        """The command that rewrites this page's outputs from a real run."""
+        return f"pytest {self.page.path.relative_to(self.config.rootpath)} --update-outputs"
+
+    def catch_up(self, key, line: Line) -> None:
+        """Run the blocks of the line before this one that have not run (deselected with -k
+        or a node id, or a tab's blocks before the code after its group): once, unchecked,
+        to build the state this block runs in."""
+        page = self.page
+        sequence = page.sequence(key)
+        position = sequence.index(self.index)
+        while line.ran < position:
+            before = page.runnable[sequence[line.ran]]
+            line.ran += 1
+            line.run(before, page.rel(before.line))
+            if line.stopped is not None:
+                raise FenceFailure(
+                    f"{line.stopped}, while building this code's state"
+                )
+
     def runtest(self):
         page, block = self.page, self.block
-        line = page.line_for(block)
-        if line.failed is not None:
-            pytest.skip(f"not run: the code at {line.failed} failed, and later code depends on its state")
-        # Blocks deselected with -k or a node id still run first, once, to build state.
-        earlier = page.predecessors(self.index)
-        while line.ran < len(earlier):
-            before = earlier[line.ran]
-            result = line.process.run(before, page.rel(before.line))
-            line.ran += 1
-            if result["exception"] and "raises" not in before.options:
-                line.failed = page.rel(before.line)
-                raise FenceFailure(
-                    f"{line.failed}: earlier code failed while building this one's state:\n{result['output']}"
-                )
-        try:
-            result = line.process.run(block, page.rel(block.line))
-            line.ran += 1
-            self.check(result)
-        except BaseException:
-            line.failed = page.rel(block.line)
-            raise
+        key = page.key_of(block)
+        line = page.line_for(key)
+        if line.stopped is not None:
+            pytest.skip(f"not run: {line.stopped}, and later code depends on its state")
+        self.catch_up(key, line)
+        line.ran += 1
+        result, twin = line.run(block, page.rel(block.line))
+        if twin is not None:
+            self.check_repeatable(result, twin)
+        self.check(result)
+        for other in page.alternatives(self.index):
+            self.check_after_tab(other, result)
+
+    def check_repeatable(self, result: dict, twin: dict) -> None:
+        """--update-outputs writes only output that two runs of the page print alike."""
+        block, where = self.block, self.page.rel(self.block.line)
+        first, second = result["output"], twin["output"]
+        problems = []
+        if not agree(first, second, block.tolerance):
+            diff = difflib.unified_diff(
+                normalise(first).split("\n"), normalise(second).split("\n"),
+                fromfile="one run printed", tofile="another run printed", lineterm="")
+            problems.append("\n".join(diff))
+        drawn, again = result["figures"], twin["figures"]
+        if len(drawn) != len(again) or not all(same_figure(a, b) for a, b in zip(drawn, again)):
+            problems.append("the figures it draws differ between the two runs")
+        if problems:
+            within = f" by more than the block's ±{block.tolerance:g}" if block.tolerance is not None else ""
+            raise FenceFailure(
+                f"{where}: the output changes from run to run{within}, so --update-outputs does not "
+                "write it (two processes ran the page): set a seed in code the reader sees, round "
+                "what varies, or show the reader a tolerance in the output block's title "
+                '(title="... ±0.005 ...")\n' + "\n".join(problems))
+
+    def check_after_tab(self, key, result: dict) -> None:
+        """Run this block after a later tab of the group above it too: it must print what the
+        page shows (what it printed after the first tab, with --update-outputs)."""
+        page, block = self.page, self.block
+        line = page.line_for(key)
+        if line.stopped is not None:
+            return  # that tab's own failure is reported where it happened
+        self.catch_up(key, line)
+        line.ran += 1
+        where = page.rel(block.line)
+        other, _ = line.run(block, where)
+        expected = result["output"] if self.config.getoption("update_outputs") else (block.shown or "")
+        problems = []
+        if not agree(expected, other["output"], block.tolerance):
+            diff = difflib.unified_diff(
+                normalise(expected).split("\n"), normalise(other["output"]).split("\n"),
+                fromfile=f"{page.rel(block.output_line or block.line)} (shown on the page)",
+                tofile=f"printed after {page.tab_name(key)}", lineterm="")
+            problems.append("\n".join(diff))
+        drawn, again = result["figures"], other["figures"]
+        if len(drawn) != len(again) or not all(same_figure(a, b) for a, b in zip(drawn, again)):
+            problems.append("the figures it draws differ")
+        if problems:
+            raise FenceFailure(
+                f"{where}: this code prints something else when the reader ran {page.tab_name(key)} "
+                "instead of the group's first tab; what follows a group of tabs must print the "
+                "same whichever tab ran (the page shows it once)\n" + "\n".join(problems))
 
     def check(self, result: dict):
         block, where = self.block, self.page.rel(self.block.line)
@@ -423,17 +608,27 @@ class FenceItem(pytest.Item):
     def check_output(self, result: dict):
         block = self.block
         shown, actual = block.shown or "", result["output"]
+        timings = []
         if agree(shown, actual, block.tolerance):
-            return
+            timings = timing_problems(shown, actual)
+            if not timings:
+                return
         if self.config.getoption("update_outputs"):
             prose.check_update(self.page, shown, actual)
             self.page.record_output(block, result)
+            self.note_update("output", block.output_line or block.line)
             return
         where = self.page.rel(block.output_line or block.line)
+        hint = f"to write what the run printed: {self.update_hint()}"
+        if timings:
+            raise FenceFailure(
+                f"{where}: the output shows Keras timings more than {TIMING_FACTOR} times off "
+                f"those the run printed at the same place (times under {_TIMING_FLOOR_TEXT} count "
+                f"as that much; {hint}):\n  " + "\n  ".join(timings))
         if block.shown is None:
             raise FenceFailure(
                 f"{where}: the code printed output but the page shows none after it "
-                "(run pytest --update-outputs to add it):\n" + actual
+                f"({hint}):\n" + actual
             )
         diff = difflib.unified_diff(
             normalise(shown).split("\n"),
@@ -445,8 +640,14 @@ class FenceItem(pytest.Item):
         within = f" (numbers within ±{block.tolerance:g})" if block.tolerance is not None else ""
         raise FenceFailure(
             f"{where}: the output shown differs from the real output{within} "
-            "(after normalisation, see tests/harness/normalise.py):\n" + "\n".join(diff)
+            f"(after normalisation, see tests/harness/normalise.py; {hint}):\n" + "\n".join(diff)
         )
+
+    def note_update(self, what: str, line: int, path: Path | None = None) -> None:
+        """Say what --update-outputs rewrote, in the report the controller gets (xdist too)."""
+        path = Path(path or self.path)
+        where = f"{os.path.relpath(path, self.config.rootpath)}:{line}"
+        self.user_properties.append((_UPDATED, f"{where}: {what}"))
 
     def check_figures(self, drawn: list[bytes]):
         block, where = self.block, self.page.rel(self.block.line)
@@ -464,17 +665,21 @@ class FenceItem(pytest.Item):
             return
         if self.config.getoption("update_outputs"):
             self.page.record_figures(block, drawn)
+            if isinstance(self.page, MarkdownPage):
+                self.note_update(f"figure {block.source.figure.name}", block.source.figure_line)
+            else:
+                self.note_update("figures", block.line)
             return
         if isinstance(self.page, MarkdownPage):
             pf = block.source
             state = "differs from what the run drew" if block.figures else "does not exist"
             raise FenceFailure(
                 f"{self.page.rel(pf.figure_line)}: {pf.figure.relative_to(self.config.rootpath)} {state}; "
-                "run pytest --update-outputs and look at the new image"
+                f"run {self.update_hint()} and look at the new image"
             )
         raise FenceFailure(
             f"{where}: the figures stored in the notebook differ from what the run drew "
-            f"({len(block.figures)} stored, {len(drawn)} drawn); run pytest --update-outputs and look at them"
+            f"({len(block.figures)} stored, {len(drawn)} drawn); run {self.update_hint()} and look at them"
         )
 
     def check_shapes(self, shapes: dict[int, list[str]]):
@@ -503,9 +708,11 @@ class FenceItem(pytest.Item):
                     new = line[: m.start("shape")] + real + line[m.end("shape") :]
                     indent = block.source.fence.indent if not block.snippet else ""
                     record_edit(self.config, code_file, n, n, [indent + new])
+                    self.note_update("shape comment", n, code_file)
                 else:
                     problems.append(
-                        f"{name}:{n}: shape comment says {m.group('shape')}, the layer's output shape is {real}"
+                        f"{name}:{n}: shape comment says {m.group('shape')}, the layer's output shape is {real} "
+                        f"(to write it: {self.update_hint()})"
                     )
         if problems:
             raise FenceFailure(f"{self.page.rel(block.line)}: " + "\n".join(problems))
@@ -575,10 +782,34 @@ def pytest_sessionfinish(session):
             from . import notebooks
 
             notebooks.write(changes[0][1], path)
-            print(f"\nupdated {path}")
             continue
         lines = path.read_text(encoding="utf-8").split("\n")
         for first, last, new in sorted(changes, key=lambda c: c[0], reverse=True):
             lines[first - 1 : last] = new
         path.write_text("\n".join(lines), encoding="utf-8")
-        print(f"\nupdated {path}")
+
+
+class UpdateSummary:
+    """What --update-outputs rewrote, said by the process that prints the summary: each
+    item's report carries its edits (a user property), which pytest-xdist sends from the
+    worker that made them to the controller."""
+
+    def __init__(self):
+        self.updated: list[str] = []
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call":
+            self.updated += [value for name, value in report.user_properties if name == _UPDATED]
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.updated:
+            return
+        terminalreporter.write_sep("-", "--update-outputs rewrote")
+        files: dict[str, list[str]] = {}
+        for entry in self.updated:
+            path = entry.split(":", 1)[0]
+            files.setdefault(path, []).append(entry)
+        for path, entries in files.items():
+            terminalreporter.write_line(f"updated {path}")
+            for entry in entries:
+                terminalreporter.write_line(f"  {entry}")
