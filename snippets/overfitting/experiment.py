@@ -16,7 +16,7 @@ x_train, x_val, y_train, y_val = train_test_split(
 print(len(x_train), "training and", len(x_val), "validation samples")
 
 EPOCHS = 20
-BATCH_SIZE = 75  # 300 samples: 4 steps per epoch, 80 steps in all
+BATCH_SIZE = 75  # divides the training set evenly: every step sees a full batch
 WIDTH = 256  # units in each hidden layer of the large model
 
 
@@ -113,7 +113,7 @@ def measure(model: keras.Sequential) -> dict[str, float]:
     return {
         "train CE": cross_entropy(model(x_train, training=False), y_train),
         "val CE": cross_entropy(val_probabilities, y_val),
-        "penalty": float(sum(model.losses)),  # L1/L2 terms now; 0 without
+        "penalty": float(sum(model.losses)),  # L1/L2 terms now; zero without
         "val acc": float(np.mean(predicted == y_val)),
     }
 

@@ -14,9 +14,11 @@ only what cannot repeat from one run to the next on the same machine:
    anywhere else is compared like any other text.
 
 Everything else must match, with one declared exception (:func:`agree`): an output
-block whose page shows a tolerance to the reader (``±0.005`` in the block's title on a
-Markdown page, in a comment of the cell in a notebook) accepts numbers with a decimal
-point that differ by at most that much. Integers, text, shapes and the layout of the
+block whose page shows the reader the one tolerance sentence (:data:`TOLERANCE_SENTENCE`,
+``Trained numbers: may differ by up to ±0.005 on your machine``, as the block's title on
+a Markdown page, as a comment line of its own in a notebook cell) accepts decimal numbers
+that differ by at most that much, and by at most a tenth of the number shown, without
+changing sign. Integers, versions (``2.21.0``), dates, text, shapes and the layout of the
 block must still match exactly. That is how a page shows numbers that honestly vary
 with the CPU (losses after training), and nothing else.
 
@@ -41,8 +43,17 @@ _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+\b")
 # or with verbose=2: "12/12 - 1s - 20ms/step - loss: 0.31"
 _PROGRESS = re.compile(r"^\s*\d+/\d+ (?:[━─=>\.\[\] ]+|- )")
 _TIME = re.compile(r"\b(ETA: )?\d+(\.\d+)?(s|ms|us|µs)(/(step|sample))?\b")
-_DECIMAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\d+[eE][-+]?\d+")
-_TOLERANCE = re.compile(r"±\s*(?P<tol>\d+(?:\.\d+)?(?:[eE]-?\d+)?)")
+# A decimal number the tolerance may cover: not part of a word, a version (2.21.0) or a
+# date (2026.12.07, 07.12.2026): nothing alphanumeric or a dot before it, no ".digit" after.
+_DECIMAL = re.compile(
+    r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)(?![\w]|\.\d)"
+)
+# The one sentence that declares a tolerance, word for word (README, "Numbers that vary by
+# machine"): a Markdown output block's title, or a notebook comment line "# <sentence>".
+TOLERANCE_SENTENCE = "Trained numbers: may differ by up to ±{} on your machine"
+_TOLERANCE = re.compile(
+    re.escape(TOLERANCE_SENTENCE).replace(r"\{\}", "{}").format(r"(?P<tol>(?:0|[1-9]\d*)\.\d*[1-9])")
+)
 
 
 def normalise(text: str) -> str:
@@ -62,19 +73,36 @@ def normalise(text: str) -> str:
 
 
 def tolerance_in(text: str | None) -> float | None:
-    """The tolerance a title or comment declares to the reader, as ``±0.005``."""
-    m = _TOLERANCE.search(text or "")
+    """The tolerance a title (or a notebook comment's text) declares: the whole text must be
+    the tolerance sentence, word for word; anything else declares none."""
+    m = _TOLERANCE.fullmatch(text or "")
     return float(m.group("tol")) if m else None
+
+
+def mentions_tolerance(text: str | None) -> bool:
+    """Text that reads like a tolerance without being the sentence: refused where it is shown."""
+    return bool(text) and ("±" in text or "+/-" in text or "&plusmn;" in text or "tolerance" in text.lower())
 
 
 _ANY_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def _within(shown: str, actual: str, tolerance: float, numbers: re.Pattern = _DECIMAL) -> bool:
+def _within(shown: str, actual: str, tolerance: float, numbers: re.Pattern = _DECIMAL, relative: bool = True) -> bool:
+    """Whether the texts differ only in numbers, each by at most ``tolerance``; with
+    ``relative`` (a page's tolerance), also by at most a tenth of the number shown, and
+    never in sign: ``0.0`` stays ``0.0``, ``-0.001`` never passes for ``0.001``."""
     if numbers.split(shown) != numbers.split(actual):
         return False  # the text around the numbers, integers included, must be the same
-    pairs = zip(numbers.findall(shown), numbers.findall(actual))
-    return all(abs(float(a) - float(b)) <= tolerance * (1 + 1e-9) for a, b in pairs)
+    for a, b in zip(numbers.findall(shown), numbers.findall(actual)):
+        x, y = float(a), float(b)
+        if x == y:
+            continue
+        limit = min(tolerance, abs(x) / 10) if relative else tolerance
+        if abs(x - y) > limit * (1 + 1e-9):
+            return False
+        if relative and (x > 0) != (y > 0) or relative and (x < 0) != (y < 0):
+            return False
+    return True
 
 
 def agree(shown: str, actual: str, tolerance: float | None = None) -> bool:
@@ -101,4 +129,4 @@ def _canonical_ids(svg: str) -> str:
 def same_figure(shown: bytes, drawn: bytes) -> bool:
     a = _canonical_ids(shown.decode("utf-8"))
     b = _canonical_ids(drawn.decode("utf-8"))
-    return a == b or _within(a, b, FIGURE_TOLERANCE_PX, _ANY_NUMBER)
+    return a == b or _within(a, b, FIGURE_TOLERANCE_PX, _ANY_NUMBER, relative=False)

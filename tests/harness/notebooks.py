@@ -7,9 +7,11 @@ The conventions (README, "Notebooks"), using the cell tags nbclient and nbval kn
   value is shown (IPython's pretty printer), a figure left open is shown (stored as SVG);
 * ``raises-exception``: the cell must raise; ``warns``: the cell must warn (ours);
 * ``skip-execution``: the cell is not run, and its first line must tell the reader why:
-  ``# Not run here: <reason>``;
-* a comment in the cell such as ``# Trained numbers: may differ by up to ±0.01 on your
-  machine`` declares the tolerance of its output (see normalise.py);
+  ``# Not run here: <reason>``, the rule (rules.NOT_RUN) a Markdown fence's title follows;
+* a comment line of its own that is the tolerance sentence, word for word,
+  ``# Trained numbers: may differ by up to ±0.01 on your machine``, declares the tolerance
+  of the cell's output (see normalise.py); at most one per cell;
+* every other comment follows the rule for code a reader sees (comments.py);
 * stored outputs hold no machine path, timestamp or kernel id: one stream, the value,
   the figures, the error, and execution counts numbered 1, 2, 3 over the run cells.
 """
@@ -22,12 +24,12 @@ from pathlib import Path
 
 import nbformat
 
-from .normalise import MAX_TOLERANCE, tolerance_in
-from .rules import INLINE_CODE, LINK_TARGET, PageError
+from . import comments
+from .normalise import MAX_TOLERANCE, TOLERANCE_SENTENCE, mentions_tolerance, tolerance_in
+from .rules import INLINE_CODE, LINK_TARGET, NOT_RUN, PageError
 
 RAISES, WARNS, SKIP = "raises-exception", "warns", "skip-execution"
 KNOWN_TAGS = {RAISES, WARNS, SKIP}
-_NOT_RUN = re.compile(r"^#\s*Not run here:\s*\S")
 SVG = "image/svg+xml"
 
 
@@ -78,13 +80,16 @@ def blocks(notebook, path: Path, make_block) -> list:
             options.add("raises")
         if WARNS in tags:
             options.add("warns")
+        allowed = set()  # lines holding the sentences a cell writes as comments
         if SKIP in tags:
             options.add("notest")
-            if not _NOT_RUN.match(cell.source.lstrip()):
+            first = cell.source.split("\n", 1)[0]
+            if not (first.startswith("# ") and NOT_RUN.match(first[2:])):
                 raise PageError(
                     f"{where}: a cell tagged {SKIP} must tell the reader why it is not run, "
-                    "in its first line: # Not run here: <reason>"
+                    "in its first line: # Not run here: <reason> (a reason of a few words)"
                 )
+            allowed.add(1)
             if cell.outputs:
                 raise PageError(f"{where}: a cell that is not run cannot show outputs: nothing would check them")
         figures = [o.data[SVG].encode("utf-8") for o in cell.outputs if o.output_type == "display_data" and SVG in o.data]
@@ -96,13 +101,25 @@ def blocks(notebook, path: Path, make_block) -> list:
         if others:
             raise PageError(f"{where}: the cell shows an output the tests cannot check: {sorted(others[0].data)}")
         text = shown_text(cell)
-        tolerance = tolerance_in(
-            "\n".join(ln for ln in cell.source.split("\n") if ln.lstrip().startswith("#") and "±" in ln)
-        )
+        tolerance = None
+        for n, ln in enumerate(cell.source.split("\n"), start=1):
+            declared = tolerance_in(ln.strip()[2:]) if ln.strip().startswith("# ") else None
+            if declared is None:
+                if mentions_tolerance(ln) and "#" in ln:
+                    raise PageError(
+                        f"{where}, line {n}: a tolerance is declared by a comment line that is the sentence, "
+                        f"word for word: # {TOLERANCE_SENTENCE.format('0.005')}"
+                    )
+                continue
+            if tolerance is not None:
+                raise PageError(f"{where}, line {n}: a cell declares its tolerance once")
+            if SKIP in tags:
+                raise PageError(f"{where}, line {n}: a cell that is not run has no output to declare a tolerance for")
+            tolerance = declared
+            allowed.add(n)
         if tolerance is not None and tolerance > MAX_TOLERANCE:
             raise PageError(f"{where}: a tolerance of ±{tolerance:g} is more than ±{MAX_TOLERANCE:g}")
-        if "tests.harness" in cell.source:
-            raise PageError(f"{where}: a page may not reach into the harness that checks it")
+        comments.check_code(cell.source, lambda n: f"{where}, line {n}", runs=SKIP not in tags, allowed=allowed)
         found.append(
             make_block(
                 # A name of its own per cell, so that tracebacks and shape comments point at
