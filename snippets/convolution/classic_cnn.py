@@ -1,4 +1,4 @@
-"""A small image classifier for 32x32 colour images, ten classes."""
+"""A small image classifier for CIFAR-sized colour images, ten classes."""
 
 import keras
 from keras import layers

@@ -1,4 +1,4 @@
-"""A classifier for 28x28 grey-scale digits: the classic first Keras model."""
+"""A classifier for MNIST's grey-scale digits: the classic first Keras model."""
 
 import keras
 from keras import layers

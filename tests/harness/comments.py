@@ -10,12 +10,16 @@ allow-list, not a list of known spellings:
   there it is refused too;
 * any other comment holds **no number** (no character Unicode counts as a digit or a
   number: ``7``, ``٣``, ``²``, ``½``, ``Ⅻ``), except inside a name that starts with a
-  letter (``float32``, ``Conv2D``, ``x_train``, ``mnist_mlp.py``); **no arrow** (``->``,
+  letter (``float32``, ``Conv2D``, ``x_train``, ``mnist_mlp.py``), and no number word
+  from eleven up or percentage ("ninety", "thousand", "percent"); **no arrow** (``->``,
   ``=>``, ``→``, ``==``), no tuple or list (brackets holding a comma: ``(batch_size, ...)``,
-  ``[N, 10]``), and, after code, does not start by saying what the line gives
-  (``# prints ...``, ``# returns ...``, ``# result ...``).
+  ``[N, 10]``), and, after code, does not say what the line gives (``# prints ...``,
+  ``# returns ...``, ``# True``);
+* a docstring, or any string standing alone as a statement, holds no number, no such
+  number word and no arrow either.
 
-Numbers written as words ("ten classes") are prose, which tests/harness/prose.py reads.
+Small counts in words ("a single image", "ten classes") describe the code the reader sees
+next to them, and may stand.
 The two sentences a notebook writes as comments (``# Not run here: <reason>`` as the first
 line of a skipped cell, the tolerance sentence) are passed in by the caller as allowed.
 """
@@ -34,6 +38,14 @@ from .rules import PageError
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SHAPE_COMMENT = re.compile(r"#\s*\((?:None|\d+)(?:,\s*(?:None|\d+))*,?\)\s*")
 _WORD = re.compile(r"\w+")
+# Number words that read as a measurement rather than a description of the code: counts
+# from eleven up, and percentages. Zero to ten, "half" and "single" describe code ("a
+# single image", "ten classes") and may stand.
+_NUMBER_WORDS = re.compile(
+    r"\b(?:eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty"
+    r"|hundreds?|thousands?|millions?|billions?|dozens?|percent|per\s+cent)\b",
+    re.IGNORECASE,
+)
 _ARROW = re.compile(r"->|=>|→|⇒|⟶|==")
 _TUPLE = re.compile(r"[(\[{][^()\[\]{}]*,[^()\[\]{}]*[)\]}]")
 _SAYS_VALUE = re.compile(r"#\s*(?:prints?|outputs?|returns?|gives|result|yields?|equals?)\b", re.IGNORECASE)
@@ -99,7 +111,7 @@ def problem(comment: Comment, runs: bool) -> str | None:
         if not runs:
             return "a shape comment in code that does not run is checked by nothing"
         return None
-    if holds_number(text):
+    if holds_number(text) or _NUMBER_WORDS.search(text):
         return ("a comment that states a value is not checked (it holds a number): print the number, "
                 "or say it without digits")
     if _ARROW.search(text):
@@ -112,14 +124,35 @@ def problem(comment: Comment, runs: bool) -> str | None:
     return None
 
 
-def check(code: str, runs: bool = True, allowed: set[int] = frozenset()) -> list[tuple[int, str]]:
-    """(line, reason) for each refused comment; lines in ``allowed`` are the caller's own
-    sentences (a notebook's not-run reason and tolerance)."""
+def _string_statements(code: str) -> list[tuple[int, str]]:
+    """Docstrings and other strings that stand alone as a statement: comments by another
+    name, which nothing prints."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return []
     return [
+        (node.lineno, node.value.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+
+
+def check(code: str, runs: bool = True, allowed: set[int] = frozenset()) -> list[tuple[int, str]]:
+    """(line, reason) for each refused comment or string statement; lines in ``allowed`` are
+    the caller's own sentences (a notebook's not-run reason and tolerance)."""
+    found = [
         (c.line, f"{reason}: {c.text.strip()!r}")
         for c in find(code)
         if c.line not in allowed and (reason := problem(c, runs)) is not None
     ]
+    for line, text in _string_statements(code):
+        if holds_number(text) or _NUMBER_WORDS.search(text) or _ARROW.search(text):
+            found.append((line, "a docstring or a string standing alone states something nothing checks "
+                                f"(it holds a number or an arrow): {text.strip()[:60]!r}"))
+    return sorted(found)
 
 
 def check_code(code: str, where, runs: bool, allowed: set[int] = frozenset()) -> None:

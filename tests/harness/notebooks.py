@@ -67,6 +67,8 @@ def blocks(notebook, path: Path, make_block) -> list:
         where = f"{path}:cell {number}"
         if cell.cell_type == "raw":
             raise PageError(f"{where}: a raw cell is shown as it is and checked by nothing")
+        if cell.cell_type == "markdown":
+            _check_markdown_cell(cell.source, where)
         if cell.cell_type != "code":
             continue
         tags = _tags(cell)
@@ -131,6 +133,32 @@ def blocks(notebook, path: Path, make_block) -> list:
             )
         )
     return found
+
+
+_FENCE = re.compile(r"^[ \t]*(?P<marker>`{3,}|~{3,})[ \t]*(?P<lang>[^\s`{]*)")
+
+
+def _check_markdown_cell(source: str, where: str) -> None:
+    """A code block in a markdown cell runs nowhere: it may only be one of the languages
+    pages allow besides Python (commands, configuration), under the same rules."""
+    from .pages import OTHER_LANGS, other_block_problem
+
+    lines = source.split("\n")
+    n = 0
+    while n < len(lines):
+        m = _FENCE.match(lines[n])
+        if not m:
+            n += 1
+            continue
+        end = next((k for k in range(n + 1, len(lines)) if lines[k].strip() == m.group("marker")), len(lines))
+        lang = m.group("lang").lower()
+        if lang not in OTHER_LANGS:
+            raise PageError(f"{where}, line {n + 1}: {f'a {lang}' if lang else 'an unlabelled'} block in a markdown cell is run by "
+                            f"nothing; code goes in a code cell (markdown cells may show {sorted(OTHER_LANGS)})")
+        problem = other_block_problem(lang, "\n".join(lines[n + 1 : end]))
+        if problem:
+            raise PageError(f"{where}, line {n + 1}: {problem}")
+        n = end + 1
 
 
 def prose(notebook) -> list[tuple[int, str]]:

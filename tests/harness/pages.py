@@ -275,7 +275,7 @@ def other_block_problem(lang: str, body: str) -> str | None:
     """Why a block in one of OTHER_LANGS is refused, or None. The census (census.py) applies
     the same rule to the blocks the built site shows.
 
-    bash: each command (split at newlines, ;, &&, ||, |) starts with a name in
+    bash: each command (split at newlines, ;, &, &&, ||, |) starts with a name in
     SHELL_COMMANDS, used as a setup or test step; no Python in any form (``python -c``,
     ``python - <<``, ``>>>``), no here-document, command substitution or eval; comments
     hold no number. yaml, toml: no ``>>>`` session. In every language, no ``--8<--`` line:
@@ -288,7 +288,7 @@ def other_block_problem(lang: str, body: str) -> str | None:
     if lang != "bash":
         return None
     text = re.sub(r"\\\n", " ", body)
-    if re.search(r"<<|<\(|\$\(|`|\beval\b|\bexec\b", text):
+    if re.search(r"<<|[<>]\(|\$\(|`|\beval\b|\bexec\b", text):
         return "a shell block may not feed code inline (here-document, command substitution, eval)"
     for line in text.split("\n"):
         bare = re.sub(r"'[^']*'|\"(?:\\.|[^\"\\])*\"", lambda m: "_" * len(m.group(0)), line)
@@ -297,7 +297,7 @@ def other_block_problem(lang: str, body: str) -> str | None:
             comment, line = line[at:], line[:at]
             if comments.holds_number(comment) or re.search(r"->|=>|→", comment):
                 return f"a comment that states a value is not checked (it holds a number or an arrow): {comment.strip()!r}"
-        for command in re.split(r"&&|\|\||;|\|", line):
+        for command in re.split(r"&&|\|\||;|\||&", line):
             problem = _shell_command_problem(_command_words(command.strip()))
             if problem:
                 return problem
