@@ -112,6 +112,8 @@ def test_raw_html_is_refused_in_the_article_too(renderer, text):
         "![plot](figures/plot.svg){: srcset=\"other.svg 2x\" }\n",
         "[link](javascript:alert(1))\n",
         "- item\n{: hidden }\n",
+        "A value x<sub><sub><sub>0.99</sub></sub></sub>.\n",  # allowed tags, nested to shrink
+        "# Title {#__config}\n",  # an id the theme's script looks up
     ],
 )
 def test_markdown_that_gives_the_theme_s_classes_or_hides_is_refused(renderer, text):
@@ -263,7 +265,7 @@ def nb_page(path: Path) -> str:
 
     from hooks.markup import NOTEBOOK_CODE
 
-    body = nb2html(str(path), no_prompt=True).replace(NOTEBOOK_CODE, NOTEBOOK_CODE[:-1] + ' tabindex="0">')
+    body = nb2html(str(path), no_prompt=True, custom_mathjax_url="").replace(NOTEBOOK_CODE, NOTEBOOK_CODE[:-1] + ' tabindex="0">')
     return f'<article class="md-content__inner md-typeset">{EDIT_BUTTON}{body}</article>'
 
 

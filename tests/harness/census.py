@@ -143,6 +143,13 @@ def _first_element(tag: Tag) -> Tag | None:
     return next((c for c in tag.children if isinstance(c, Tag)), None)
 
 
+def _inside(tag: Tag, name: str, *classes: str) -> Tag | None:
+    for parent in tag.parents:
+        if _is(parent, name, *classes):
+            return parent
+    return None
+
+
 def _edit_button(tag: Tag) -> bool:
     """The theme's edit button, the first element of the article: a > svg > path."""
     return (_is(tag, "a", "md-content__button", "md-icon") and _classes(tag) == ["md-content__button", "md-icon"]
@@ -174,6 +181,10 @@ def _in_code(tag: Tag) -> bool:
 def _md_problem(tag: Tag) -> str | None:
     """Why the site's Markdown, hooks or theme would not make this element, or None."""
     name, classes, attrs, parent = tag.name, _classes(tag), _attrs(tag), tag.parent
+    if tag.get("id", "").startswith("__") and name != "input":
+        return "an id in the theme's namespace (__...), which its script and tab labels look up"
+    if name in ("sub", "sup") and (_inside(tag, "sub") or _inside(tag, "sup")):
+        return "nested <sub>/<sup>, which shrink text at each level"
     if name in _PLAIN or name in _HEADINGS:
         if classes or attrs - {"id"}:
             return "attributes or classes the site's Markdown does not give it"
@@ -333,13 +344,6 @@ _CLIPBOARD_PATHS = 2
 _NB_MARKDOWN = _PLAIN | _HEADINGS | {"p", "a", "code", "ol", "table", "th", "td", "del"}
 
 
-def _inside(tag: Tag, name: str, *classes: str) -> Tag | None:
-    for parent in tag.parents:
-        if _is(parent, name, *classes):
-            return parent
-    return None
-
-
 def _nb_markdown_problem(tag: Tag) -> str | None:
     """An element of a rendered markdown cell: what nbconvert's Markdown makes, no more."""
     name, classes, attrs = tag.name, _classes(tag), _attrs(tag)
@@ -368,8 +372,14 @@ def _nb_problem(tag: Tag) -> str | None:
     if _is(parent, "article"):
         if _edit_button(tag):
             return None
-        # The template's own scripts and styles, before the notebook (class 2 judges styles).
-        if name in ("script", "style") and tag.find(True) is None:
+        # The template's own scripts and styles around the notebook (what a style may do is
+        # judged in the browser): MathJax's configuration, the Mermaid loader, the copy
+        # button's script, the script src="" it leaves for require.js, JupyterLab's CSS.
+        if tag.find(True) is None and not classes and (
+                (name == "style" and attrs <= {"type"} and tag.get("type", "text/css") == "text/css")
+                or (name == "script" and not attrs)
+                or (name == "script" and attrs == {"type"} and tag["type"] in ("text/x-mathjax-config", "module"))
+                or (name == "script" and attrs == {"src"} and tag["src"] == "")):
             return None
         if classes == ["jupyter-wrapper"] and not attrs:
             return None
