@@ -466,7 +466,7 @@ _UNIT = re.compile(r"(?:\s*(?:ms|µs|μs|us|ns|KB|kB|MB|GB|KiB|MiB|GiB)|\s+(?:s|
                    r"|parameters|params))\b")
 # A metric word names the number right after it: "accuracy: 0.91", "a loss of 3",
 # "val_loss = 0.35", "the MAE was 2.9", "accuracy reached 97%".
-_ATTACHED = re.compile(r"\s*(?:[:=]\s*|(?:of|is|was|were|are|reached|reaches|reach|at|to|stays|stayed|ends|ended|"
+_ATTACHED = re.compile(r"\s*(?:[:=]\s*|(?:of|is|was|were|are|reached|reaches|reach|at|to|from|by|near|stays|stayed|ends|ended|"
                        r"falls|fell|drops|dropped|rises|rose|gives|gave|scores?|scored)\s+)*$", re.IGNORECASE)
 # A licence is a document with a version in its name, not a measurement.
 _LICENCE = re.compile(r"(?:\b(?:CC(?:[- ](?:BY|SA|NC|ND))+|Creative Commons[\w -]*?|(?:A|L)?GPL|GNU GPL|Apache(?: License)?|"
