@@ -6,11 +6,20 @@ scrolls inside its box); at a 1280 px desktop width no Python line is wider than
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from tests.harness import notebooks
+from tests.harness.census import comparable
+from tests.harness.pages import OUTPUT_LANG, scan
+from tests.harness.rules import PYTHON_LANGS
 from tests.test_browser import (  # noqa: F401  (fixtures)
     AXE_OPTIONS,
     DESKTOP,
+    DOCS,
+    LAID_OUT,
     PAGES,
     PHONE,
     browser,
@@ -26,6 +35,193 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
 # and navigation links too close together on pages no page-type run covered.
 AXE_EVERY_PAGE = {**AXE_OPTIONS, "rules": {**AXE_OPTIONS["rules"],
                                              "color-contrast": {"enabled": False}}}
+
+
+SEEN = (Path(__file__).with_name("seen.js")).read_text(encoding="utf-8")
+# The smallest text a block may show (the code in an admonition is about 10.5 px) and the
+# least contrast it may have with its background (WCAG AA for text of that size).
+MIN_TEXT_PX = 9
+MIN_CONTRAST = 4.5
+# A figure is drawn at its own size, or at least this wide (extra.css: 30rem), and never
+# squashed.
+MIN_FIGURE_PX = 400
+# Where extra.css draws the Output label, the one text a style may add to a page.
+LABELS = [".md-typeset .language-output", ".md-typeset p.figure",
+          ".jupyter-wrapper .jp-OutputArea-child:first-child .jp-OutputArea-output"]
+# Pictures a style may draw in the article: the theme's icons on its own buttons (copy,
+# tab scrolling) and on the title of a <details> or an admonition.
+ICONS = [".md-code__button", ".tabbed-button", "summary", ".admonition-title"]
+
+# The style sheets of a page: the theme's, extra.css (mkdocs.yml) and, on a notebook page,
+# the styles mkdocs-jupyter writes around the notebook (outside its cells) and
+# hooks/notebook_css.py trims. Nothing a page links or writes itself, no @import, and no
+# style attribute but those the theme's script sets and a table cell's alignment.
+STYLE_SHEETS = r"""({allowed, notebook, laidOut}) => {
+  const problems = [];
+  const article = document.querySelector('article');
+  allowed = allowed.map(pattern => new RegExp(pattern));
+  if (document.adoptedStyleSheets.length) problems.push('style sheets made by a script');
+  for (const sheet of document.styleSheets) {
+    const node = sheet.ownerNode;
+    if (sheet.href) {
+      if (!allowed.some(re => re.test(sheet.href))) problems.push(`a style sheet that is not the site's: ${sheet.href}`);
+      else if (node.parentNode !== document.head) problems.push(`${sheet.href} linked from inside the page`);
+    } else if (node.parentNode === document.head && node.textContent === laidOut) {
+      // the tests' own (test_browser.LAID_OUT)
+    } else if (!(notebook && node.tagName === 'STYLE' && !node.closest('.jp-Notebook') &&
+                 (node.parentElement === article || node.parentElement.matches('article > .jupyter-wrapper')))) {
+      problems.push(`a <${node.tagName.toLowerCase()}> written by the page: ${node.outerHTML.slice(0, 80)}`);
+    }
+    for (const rule of sheet.cssRules) {
+      if (rule instanceof CSSImportRule) problems.push(`@import in ${sheet.href || 'a <style>'}: ${rule.href}`);
+    }
+  }
+  const ATTRIBUTES = [['.md-top', /^top$/], ['.tabbed-set', /^--md-indicator-(x|width)$/],
+                      ['th, td', /^text-align$/]];
+  for (const el of document.querySelectorAll('[style]')) {
+    const names = [...el.style].filter(p => !ATTRIBUTES.some(([s, re]) => el.matches(s) && re.test(p)));
+    if (names.length) problems.push(`a style attribute: <${el.tagName.toLowerCase()} style="${el.getAttribute('style').slice(0, 60)}">`);
+  }
+  return problems;
+}"""
+
+# Text and pictures that styles add. Text: `content` on the ::before, ::after or ::marker of
+# anything in the document is empty or nothing, but for the Output label; no element is
+# replaced by `content`, no list marker is a string. Pictures: no style draws a url() image
+# in the article (a background, a list marker, a border, a mask, a filter or clip
+# reference), but the theme's icons.
+ADDED = r"""({labels, icons}) => {
+  const problems = [];
+  const article = document.querySelector('article');
+  const name = e => e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className.trim()
+    ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const PICTURES = ['backgroundImage', 'listStyleImage', 'borderImageSource', 'maskImage',
+                    'webkitMaskImage', 'webkitMaskBoxImageSource', 'filter', 'clipPath', 'shapeOutside'];
+  for (const e of document.querySelectorAll('body, body *')) {
+    const style = getComputedStyle(e);
+    if (style.content !== 'normal') problems.push(`${name(e)} { content: ${style.content.slice(0, 60)} }`);
+    if (/^["']/.test(style.listStyleType)) problems.push(`${name(e)} { list-style-type: ${style.listStyleType} }`);
+    const pseudos = ['::before', '::after'].concat(style.display.includes('list-item') ? ['::marker'] : []);
+    for (const p of pseudos) {
+      const content = getComputedStyle(e, p).content;
+      if (['none', 'normal', '""'].includes(content)) continue;
+      if (p === '::before' && content === '"Output"' && labels.some(s => e.matches(s))) continue;
+      problems.push(`${name(e)}${p} { content: ${content.slice(0, 60)} }`);
+    }
+    if (!article.contains(e)) continue;
+    for (const p of ['', '::before', '::after']) {
+      const s = p ? getComputedStyle(e, p) : style;
+      if (p && ['none', 'normal'].includes(s.content)) continue;
+      const drawn = PICTURES.filter(prop => s[prop] && s[prop].includes('url('));
+      if (drawn.length && !(p && icons.some(sel => e.matches(sel)))) {
+        problems.push(`${name(e)}${p} draws a picture: ${drawn.map(prop => prop + ': ' + s[prop].slice(0, 50)).join(', ')}`);
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def page_sources() -> dict[str, Path]:
+    """Each page's source, by its path (test_browser.page_paths)."""
+    sources = {}
+    for source in sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")]):
+        rel = source.relative_to(DOCS).with_suffix("")
+        sources["" if rel.name == "index" and rel.parent == Path(".") else f"{rel.as_posix()}/"] = source
+    return sources
+
+
+SOURCES = page_sources()
+assert sorted(SOURCES) == sorted(PAGES)
+
+
+def style_problems(visit, pages: str, path: str) -> list[str]:
+    """Style sheets and style attributes on the page open in `visit` that are not the site's."""
+    return visit.page.evaluate(STYLE_SHEETS, {
+        "allowed": sheet_addresses(pages), "notebook": SOURCES[path].suffix == ".ipynb",
+        "laidOut": LAID_OUT})
+
+
+def added_problems(visit) -> list[str]:
+    """Text and pictures that styles add to the page open in `visit`."""
+    return visit.page.evaluate(ADDED, {"labels": LABELS, "icons": ICONS})
+
+
+def expected_blocks(path: str) -> dict:
+    """What the harness runs and checks on the page at `path`: its Python blocks, output
+    texts and figures (a Markdown page), or its cells, their outputs and figures (a
+    notebook)."""
+    source = SOURCES[path]
+    if source.suffix == ".ipynb":
+        nb = notebooks.read(source)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        return {"notebook": True, "source": source,
+                "cells": len(nb.cells), "code cells": len(code),
+                "outputs": [comparable(notebooks.shown_text(c)) for c in code],
+                "figures": [sum(o.output_type == "display_data" for o in c.outputs) for c in code]}
+    page = scan(source)
+    return {"notebook": False, "source": source, "python": len(page.python),
+            "outputs": [comparable(f.body) for f in page.fences if f.lang == OUTPUT_LANG],
+            "figures": sum(1 for pf in page.python if pf.figure and "notest" not in pf.options)}
+
+
+def seen_problems(visit, path: str, width: str) -> list[str]:
+    """Every way a block of the page open in `visit` is not seen as the harness checked it
+    (seen.js), and whether the page shows as many blocks as the harness runs and checks."""
+    want = expected_blocks(path)
+    result = visit.page.evaluate(SEEN, {
+        "python": sorted(PYTHON_LANGS), "notebook": want["notebook"], "minText": MIN_TEXT_PX,
+        "minContrast": MIN_CONTRAST, "minFigure": MIN_FIGURE_PX, "labels": LABELS})
+    problems = [f"at {width}: {p}" for p in result["problems"]]
+    found = result["found"]
+    kinds = [b["kind"] for b in found]
+    if want["notebook"]:
+        cells = [i for i, k in enumerate(kinds) if k in ("cell", "markdown cell")]
+        code = [i for i in cells if kinds[i] == "cell"]
+        if len(cells) != want["cells"] or len(code) != want["code cells"]:
+            problems.append(f"at {width}: the page shows {len(cells)} cells, {len(code)} of code; "
+                            f"the notebook has {want['cells']}, {want['code cells']} of code")
+        else:
+            for n, (start, text, figures) in enumerate(
+                    zip(code, want["outputs"], want["figures"]), start=1):
+                end = next((i for i in cells if i > start), len(found))
+                mine = found[start + 1:end]
+                shown = comparable("\n".join(b["text"] for b in mine if b["kind"] == "cell output"))
+                if shown != text:
+                    problems.append(f"at {width}: code cell {n} reads\n{shown}\nwhere the notebook "
+                                    f"checked\n{text}")
+                drawn = sum(b["kind"] == "cell figure" for b in mine)
+                if drawn != figures:
+                    problems.append(f"at {width}: code cell {n} shows {drawn} figures, the "
+                                    f"notebook {figures}")
+    else:
+        python = kinds.count("python")
+        if python != want["python"]:
+            problems.append(f"at {width}: the page shows {python} Python blocks, the harness "
+                            f"runs {want['python']}")
+        shown = [comparable(b["text"]) for b in found if b["kind"] == "output"]
+        if shown != want["outputs"]:
+            diff = next((i for i, (a, b) in enumerate(zip(shown, want["outputs"])) if a != b),
+                        min(len(shown), len(want["outputs"])))
+            problems.append(
+                f"at {width}: the page shows {len(shown)} output blocks, the harness checks "
+                f"{len(want['outputs'])}; block {diff + 1} reads\n"
+                f"{shown[diff] if diff < len(shown) else '(none)'}\nwhere the harness checked\n"
+                f"{want['outputs'][diff] if diff < len(want['outputs']) else '(none)'}")
+        figures = kinds.count("figure")
+        if figures != want["figures"]:
+            problems.append(f"at {width}: the page shows {figures} pictures, the harness "
+                            f"draws {want['figures']}")
+    return problems
+
+
+
+
+def sheet_addresses(pages: str) -> list[str]:
+    """The addresses of the style sheets a page may load, as JavaScript patterns."""
+    site = re.escape(pages)
+    return [f"^{site}assets/stylesheets/(main|palette)\\.[0-9a-f]{{8}}\\.min\\.css$",
+            f"^{site}stylesheets/extra\\.css$"]
 
 
 # Output blocks whose rendered height shows more lines than their text has: wrapped.
@@ -70,11 +266,19 @@ def test_page_loads_cleanly_and_fits_a_phone(path, pages, phone):
     assert not wrapped, f"{url}: output blocks wrap instead of scrolling: {wrapped}"
     found = phone.axe_violations(AXE_EVERY_PAGE)
     assert not found, f"{url}: axe-core at {PHONE['width']} px:\n" + describe(found)
+    styled = style_problems(phone, pages, path)
+    assert not styled, f"{url}: styles other than the site's:\n" + "\n".join(styled)
+    added = added_problems(phone)
+    assert not added, f"{url}: styles add text or pictures:\n" + "\n".join(added)
+    unseen = seen_problems(phone, path, f"{PHONE['width']} px")
     phone.page.set_viewport_size(DESKTOP)
     try:
         cut = phone.page.evaluate(CUT_OFF_CODE)
+        unseen += seen_problems(phone, path, f"{DESKTOP['width']} px")
     finally:
         phone.page.goto("about:blank")  # so that going back to a phone lays out nothing
         phone.page.set_viewport_size(PHONE)
     assert not cut, (f"{url}: at {DESKTOP['width']} px these Python lines are wider than "
                      f"their block (break them deliberately): {cut}")
+    assert not unseen, (f"{url}: blocks the reader does not see as the harness checked "
+                        f"them:\n" + "\n".join(unseen))

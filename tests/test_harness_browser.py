@@ -1,0 +1,258 @@
+"""The browser checks of test_browser_pages.py (issue 21, classes 2 and 3) catch what they
+are for: each test serves the published site with one edit, the way a page or extra.css
+could hide a block or add to it, and the checks must refuse the page. The edits are made
+as the browser loads the page (Playwright routes), so the site is built once.
+
+Also here: extra.css itself, read as CSS, loads nothing and adds no text but the Output
+label.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import tinycss2
+
+from tests.test_browser import DESKTOP, DOCS, PHONE, Visit, browser, pages, server  # noqa: F401  (fixtures)
+from tests.test_browser_pages import (
+    LABELS,
+    added_problems,
+    seen_problems,
+    style_problems,
+)
+
+EXTRA_CSS = DOCS / "stylesheets" / "extra.css"
+# A page with Python blocks, outputs, a figure; one with <details> and tabs; a notebook.
+FIGURE_PAGE = "training/fit/"
+DETAILS_PAGE = "reference/summary-table/"
+TABS_PAGE = "reference/pooling/"
+NOTEBOOK_PAGE = "tutorials/mnist/"
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for every edit (a tab costs a renderer process to start)."""
+    visit = Visit(browser, PHONE, search_worker=False)
+    yield visit
+    visit.close()
+
+
+def checked(visit, pages, path, css="", html=None, width=PHONE):
+    """All the problems the browser checks find on the page at `path`, served with `css`
+    added to extra.css and `html(page)` applied to the page's HTML."""
+    def edited_css(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + "\n" + css)
+
+    def edited_html(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=html(response.text()))
+
+    visit.page.set_viewport_size(width)
+    visit.page.route("**/stylesheets/extra.css", edited_css)
+    if html:
+        visit.page.route(pages + path, edited_html)
+    try:
+        visit.open(pages + path)
+        return (style_problems(visit, pages, path) + added_problems(visit)
+                + seen_problems(visit, path, f"{width['width']} px"))
+    finally:
+        visit.page.unroute("**/stylesheets/extra.css", edited_css)
+        if html:
+            visit.page.unroute(pages + path, edited_html)
+        visit.page.goto("about:blank")
+
+
+def test_the_unedited_pages_pass(tab, pages):
+    """The pages the edits below start from pass, so each failure below is the edit's."""
+    for path in (FIGURE_PAGE, DETAILS_PAGE, TABS_PAGE):
+        assert checked(tab, pages, path) == [], path
+
+
+# Class 2: hiding. The issue's examples (opacity, tiny fonts, off-screen positioning,
+# transforms, a stylesheet linked from inside a page, an element that renders nothing)
+# and variants of ours.
+HIDING = {
+    "opacity": (".md-typeset .language-output { opacity: 0.01 }", "opacity: 0.01"),
+    "tiny font": (".md-typeset .language-output code { font-size: 1px }", "font size 1px"),
+    "off screen": (".md-typeset .language-python { position: absolute; left: -9999px }",
+                   "outside the page"),
+    "shrunk": (".md-typeset .language-output { transform: scale(0.01) }", "transform"),
+    "scale property": (".md-typeset .language-output pre { scale: 0.05 }", "scale"),
+    "zoom": (".md-typeset .language-output pre { zoom: 0.05 }", "zoom"),
+    "text moved out of its box": (".md-typeset .language-output code { text-indent: -200em }",
+                                  "outside its block"),
+    "the background's colour": (".md-typeset .language-output code span { color: #f4f4f4 !important }",
+                                "contrast"),
+    "transparent text": (".md-typeset .language-python code span { -webkit-text-fill-color: transparent }",
+                         "contrast"),
+    "cut off": (".md-typeset .language-output { max-height: 0.6rem; overflow: hidden }",
+                "cut off"),
+    "clipped": (".md-typeset .language-output pre { clip-path: inset(0 0 100% 0) }", "clip"),
+    "one span gone": (".md-typeset .language-python .mi { display: none }", "not visible"),
+    "filtered": (".md-typeset p.figure { filter: opacity(0) }", "filter"),
+    "masked": (".md-typeset .language-output pre { mask-image: linear-gradient(transparent, transparent) }",
+               "mask"),
+    "bullets for text": (".md-typeset .language-output code { -webkit-text-security: disc }",
+                         "text-security"),
+    "mirrored": (".md-typeset .language-output code { direction: rtl; unicode-bidi: bidi-override }",
+                 "direction"),
+    "covered": (".md-typeset p { position: relative; z-index: 3; background: #fff; "
+                "margin-bottom: -40rem !important; pointer-events: none }", "covered by"),
+    "a wide box in a narrow window": (".md-typeset p.figure { width: 1px; padding: 0 }",
+                                      "out of view"),
+}
+
+
+@pytest.mark.parametrize("css, expected", HIDING.values(), ids=HIDING.keys())
+def test_a_style_that_hides_a_block_is_refused(css, expected, tab, pages):
+    found = checked(tab, pages, FIGURE_PAGE, css=css)
+    assert any(expected in problem for problem in found), found
+
+
+def test_a_block_hidden_in_a_collapsed_details_or_a_later_tab_is_refused(tab, pages):
+    found = checked(tab, pages, DETAILS_PAGE, css="details .language-output { opacity: 0.5 }")
+    assert any("opacity: 0.5" in p for p in found), found
+    found = checked(tab, pages, DETAILS_PAGE, css="details > summary { font-size: 2px }")
+    assert any("the title of the <details>" in p for p in found), found
+    found = checked(tab, pages, TABS_PAGE, css=".tabbed-block:nth-child(2) pre { opacity: 0 }")
+    assert any("opacity: 0" in p for p in found), found
+
+
+def test_a_hiding_style_is_caught_at_desktop_width_too(tab, pages):
+    css = "@media (min-width: 1000px) { .md-typeset .language-output { opacity: 0.2 } }"
+    assert not checked(tab, pages, FIGURE_PAGE, css=css)
+    found = checked(tab, pages, FIGURE_PAGE, css=css, width=DESKTOP)
+    assert any("opacity: 0.2" in p for p in found), found
+
+
+def test_a_notebook_cell_styled_away_is_refused(tab, pages):
+    found = checked(tab, pages, NOTEBOOK_PAGE, css=".celltag_hide .jp-OutputArea { opacity: 0.05 }",
+                    html=lambda h: h.replace("jp-CodeCell jp-Notebook-cell", "jp-CodeCell jp-Notebook-cell celltag_hide"))
+    assert any("cell output" in p and "opacity: 0.05" in p for p in found), found
+    found = checked(tab, pages, NOTEBOOK_PAGE,
+                    css=".jupyter-wrapper .jp-RenderedSVG img { min-width: 0; width: 3rem }")
+    assert any("cell figure" in p and "drawn" in p for p in found), found
+
+
+MARKUP = {
+    # Hiding by not rendering: the block is in the HTML, the browser draws nothing of it.
+    "noframes": (lambda h: h.replace('<div class="language-output highlight">',
+                                     '<noframes><div class="language-output highlight">', 1)
+                 .replace("</code></pre></div>", "</code></pre></div></noframes>", 1), "output blocks"),
+    "hidden attribute": (lambda h: h.replace('<div class="language-python highlight">',
+                                             '<div class="language-python highlight" hidden>', 1),
+                         "no box"),
+    "a stylesheet linked from the page": (
+        lambda h: h.replace('<article class="md-content__inner md-typeset">',
+                            '<article class="md-content__inner md-typeset">'
+                            '<link rel="stylesheet" href="../../stylesheets/extra.css">', 1),
+        "linked from inside the page"),
+    "a <style> in the page": (
+        lambda h: h.replace('<article class="md-content__inner md-typeset">',
+                            '<article class="md-content__inner md-typeset"><style>p{}</style>', 1),
+        "written by the page"),
+    "a style attribute": (lambda h: h.replace("<p>", '<p style="color: red">', 1), "style attribute"),
+}
+
+
+@pytest.mark.parametrize("html, expected", MARKUP.values(), ids=MARKUP.keys())
+def test_markup_that_hides_or_styles_is_refused(html, expected, tab, pages):
+    found = checked(tab, pages, FIGURE_PAGE, html=html)
+    assert any(expected in problem for problem in found), found
+
+
+# Class 3: styles that add text or pictures.
+ADDING = {
+    "text after an output": (".md-typeset .language-output code::after { content: ' (99.1%)' }",
+                             "content: \" (99.1%)\""),
+    "text before an output line": (".md-typeset .language-output .go:first-child::before { content: 'x' }",
+                                   "content: \"x\""),
+    "another label": (".md-typeset .language-output::before { content: 'Output 99%' }",
+                      "Output 99%"),
+    "text after a paragraph": (".md-typeset p::after { content: 'accuracy 0.99' }", "accuracy 0.99"),
+    "text in the footer": (".md-footer::before { content: 'tested on 4 GPUs' }", "4 GPUs"),
+    "a list marker": (".md-typeset li { list-style-type: '99% ' }", "list-style-type"),
+    "upper case output": (".md-typeset .language-output code { text-transform: uppercase }",
+                          "reads"),
+    "a background picture": (".md-typeset p { background-image: url(../figures/fit-history.svg) }",
+                             "draws a picture"),
+    "a figure replaced": (".md-typeset img { content: url(../figures/fit-history.svg) }",
+                          "content: url("),
+    "a picture on a pseudo-element": (
+        ".md-typeset h2::after { content: ''; background: url(../figures/fit-history.svg); "
+        "display: block; width: 10rem; height: 5rem }", "draws a picture"),
+}
+
+
+@pytest.mark.parametrize("css, expected", ADDING.values(), ids=ADDING.keys())
+def test_a_style_that_adds_text_or_a_picture_is_refused(css, expected, tab, pages):
+    found = checked(tab, pages, FIGURE_PAGE, css=css)
+    assert any(expected in problem for problem in found), found
+
+
+def extra_css_problems(css: str) -> list[str]:
+    """extra.css may load nothing (no url(), no @import or other at-rule but @media) and
+    may write text with `content` only in the rules that draw the Output label, and only
+    that word."""
+    problems = []
+    labels = {f"{s}::before" for s in LABELS}
+
+    def walk(tokens, where):
+        for token in tokens:
+            if token.type == "url" or (token.type == "function" and token.lower_name in (
+                    "url", "src", "image", "image-set", "-webkit-image-set", "element", "cross-fade")):
+                problems.append(f"{where}: loads {token.serialize()[:60]}")
+            for inner in ("arguments", "content"):
+                if getattr(token, inner, None):
+                    walk(getattr(token, inner), where)
+
+    def rules(nodes, media=False):
+        for rule in nodes:
+            if rule.type == "at-rule":
+                if rule.lower_at_keyword != "media" or media:
+                    problems.append(f"@{rule.at_keyword} is not allowed")
+                    continue
+                rules(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                               skip_whitespace=True), media=True)
+            elif rule.type == "qualified-rule":
+                selectors = {" ".join(s.split()) for s in tinycss2.serialize(rule.prelude).split(",")}
+                for decl in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                            skip_whitespace=True):
+                    if decl.type != "declaration":
+                        continue
+                    where = f"{', '.join(sorted(selectors))} {{ {decl.lower_name} }}"
+                    walk(decl.value, where)
+                    value = tinycss2.serialize(decl.value).strip()
+                    if decl.lower_name == "content" and not (selectors <= labels and value == '"Output"'):
+                        problems.append(f"{where}: content {value!r} outside the Output label")
+                    if decl.lower_name in ("list-style", "list-style-type") and '"' in value + "'":
+                        problems.append(f"{where}: a list marker of text")
+            elif rule.type == "error":
+                problems.append(f"unreadable CSS: {rule.message}")
+
+    rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return problems
+
+
+def test_extra_css_loads_nothing_and_adds_only_the_output_label():
+    assert extra_css_problems(EXTRA_CSS.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("css", [
+    ".x { background: url(a.svg) }",
+    ".x { background: URL( 'a.svg' ) }",
+    ".x { background: u\\72l(a.svg) }",
+    ".x { mask: image-set('a.svg' 1x) }",
+    "@import 'other.css';",
+    "@font-face { font-family: x; src: local(Arial) }",
+    ".md-typeset .language-output::after { content: \"Output\" }",
+    ".md-typeset .language-output::before { content: \"Output 99%\" }",
+    ".md-typeset .language-output::before, .x::before { content: \"Output\" }",
+    ".x::after { con\\74 ent: 'hi' }",
+    ".x li { list-style-type: '99% ' }",
+    "@media screen { .x::after { content: 'hi' } }",
+])
+def test_extra_css_rules_catch_what_loads_or_adds_text(css):
+    assert extra_css_problems(css), css
