@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from tests.harness import notebooks
 from tests.harness.census import (
@@ -183,6 +184,15 @@ def test_the_served_page_around_the_article_is_the_themes(page, site):
     block, picture or hidden element added by a nav label, the copyright or a hook."""
     found = chrome_problems(built_page(site, page).read_text(encoding="utf-8"))
     assert not found, f"{page.relative_to(REPO)}: around the article:\n" + "\n".join(found)
+
+
+def test_the_404_page_is_the_theme_s(site):
+    """The page served for any missing address: the theme's, with its one heading."""
+    html = (site / "404.html").read_text(encoding="utf-8")
+    found = chrome_problems(html)
+    assert not found, "404.html, around the article:\n" + "\n".join(found)
+    body = BeautifulSoup(html, "html.parser").select_one("article.md-content__inner")
+    assert [str(c) for c in body.children if str(c).strip()] == ["<h1>404 - Not found</h1>"], body
 
 
 # What the site serves besides the pages: generated indexes, and the theme's own files.

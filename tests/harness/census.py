@@ -698,9 +698,10 @@ ICON_HOLDERS = {
     ("button", ("md-search__icon", "md-icon")), ("button", ("md-top", "md-icon")),
     ("div", ("md-source__icon", "md-icon")), ("div", ("md-footer__button", "md-icon")),
 }
+# The theme's files, by a relative path or (on the 404 page) an absolute one.
 _THEME_ASSET = {
-    "link": re.compile(r"(?:\.\./)*(?:assets/stylesheets/(?:main|palette)\.[0-9a-f]+\.min\.css|stylesheets/extra\.css)"),
-    "script": re.compile(r"(?:\.\./)*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),
+    "link": re.compile(r"(?:(?:\.\./)*|/(?:[\w.-]+/)*)(?:assets/stylesheets/(?:main|palette)\.[0-9a-f]+\.min\.css|stylesheets/extra\.css)"),
+    "script": re.compile(r"(?:(?:\.\./)*|/(?:[\w.-]+/)*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),
 }
 
 
