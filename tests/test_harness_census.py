@@ -326,3 +326,11 @@ def test_a_notebook_cell_made_outside_the_template_is_refused(tmp_path):
     assert notebook_problems(forged)
     nested = html.replace('<div class="jp-OutputArea-child">', '<div class="jp-OutputArea-child"><xmp>import os</xmp>', 1)
     assert notebook_problems(nested)
+
+
+def test_a_notebook_s_copy_button_copies_the_code_the_cell_shows(tmp_path):
+    html = nb_page(old_notebook(tmp_path))
+    forged = html.replace('id="cell-1">x = 6 * 7', 'id="cell-1">import os; x = 6 * 7', 1)
+    assert forged != html
+    cells, _ = notebook_census(forged)
+    assert cells[0].refused == ["the copy button copies code other than the cell shows"]

@@ -468,6 +468,9 @@ def notebook_census(page_html: str, read=None, markdown: bool = False) -> tuple[
         source = cell.select_one(".jp-InputArea .highlight-ipynb pre")
         code = comparable(source.get_text()) if source else ""
         outputs, figures, bad = [], [], []
+        copied = cell.select_one(".clipboard-copy-txt")
+        if copied is not None and comparable(copied.get_text()) != code:
+            bad.append("the copy button copies code other than the cell shows")
         for out in cell.select(".jp-OutputArea-output"):
             mime = out.get("data-mime-type", "")
             if mime in ("text/plain", "application/vnd.jupyter.stdout", "application/vnd.jupyter.stderr"):
