@@ -233,3 +233,17 @@ def test_notebooks_run_in_a_real_jupyter_kernel_too(tmp_path):
     [difference] = as_reader.check_notebook_in_jupyter(path, timeout=60, preload=False).differences
     assert difference.startswith(f"{as_reader._rel(path)}:cell 2: Jupyter shows other output")
     assert "-42\n+43" in difference
+
+
+def test_jupyter_text_is_what_the_notebook_shows_in_order():
+    """Jupyter shows rich's output (model.summary()) as display data between the streams;
+    figures are not text."""
+    cell = nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="before\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "\x1b[1mModel: \"sequential\"\x1b[0m\n", "text/html": "<pre>"}),
+        nbformat.v4.new_output("display_data", data={"image/png": "", "text/plain": "<Figure size 640x480 with 1 Axes>"}),
+        nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "42"}),
+        nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=[]),
+    ])
+    assert as_reader.jupyter_text(cell) == 'before\nModel: "sequential"\nUserWarning: careful\n42\nValueError: bad'
