@@ -287,7 +287,9 @@ def run_on_terminal(argv: list[str], cwd: Path, env: dict, timeout: float) -> tu
 def split_output(text: str, token: str, count: int) -> tuple[str, list[str | None], str]:
     """The output before the first block, each block's, and what came after the last.
 
-    A block whose marker never printed (the script stopped before it) is None."""
+    A block whose marker never printed (the script stopped before it) is None. The markers
+    must come once each, in order: a page that found the token and printed one itself to
+    move a boundary raises ValueError."""
     pieces: dict[int, list[str]] = {}
     current: int | None = None
     before: list[str] = []
@@ -295,8 +297,11 @@ def split_output(text: str, token: str, count: int) -> tuple[str, list[str | Non
     for line in text.split("\n"):
         m = marker.match(line.rstrip("\r"))
         if m:
-            current = int(m.group(1))
-            pieces.setdefault(current, [])
+            index = int(m.group(1))
+            if index != (-1 if current is None else current) + 1:
+                raise ValueError(f"block {index}'s marker came after block {current}'s: the page printed a marker itself")
+            current = index
+            pieces[current] = []
             continue
         (before if current is None else pieces[current]).append(line)
     outputs = ["\n".join(pieces[i]) if i in pieces else None for i in range(count)]
@@ -317,10 +322,17 @@ def check_page(path: Path, timeout: float = PAGE_TIMEOUT_S, keep: bool = False, 
     outcome.blocks = len(blocks)
     token = secrets.token_hex(16)
     folder = Path(tempfile.mkdtemp(prefix=f"reader-{path.stem}-"))
+    # The script apart from the working folder, which stays empty as the pages promise.
+    (folder / "script").mkdir()
+    (folder / "work").mkdir()
     try:
-        script = write_script(path, blocks, folder, token, preload)
-        raw, status = run_on_terminal([sys.executable, script.name], folder, reader_env(), timeout)
-        before, outputs, after = split_output(raw, token, len(blocks))
+        script = write_script(path, blocks, folder / "script", token, preload)
+        raw, status = run_on_terminal([sys.executable, str(script)], folder / "work", reader_env(), timeout)
+        try:
+            before, outputs, after = split_output(raw, token, len(blocks))
+        except ValueError as exc:
+            outcome.differences.append(f"{_rel(path)}: {exc}")
+            return outcome
         if as_terminal(before).strip():
             outcome.notes.append("before the page's code (TensorFlow's start-up):\n" + textwrap.indent(as_terminal(before), "  "))
         ran = sum(o is not None for o in outputs)

@@ -247,3 +247,31 @@ def test_jupyter_text_is_what_the_notebook_shows_in_order():
         nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=[]),
     ])
     assert as_reader.jupyter_text(cell) == 'before\nModel: "sequential"\nUserWarning: careful\n42\nValueError: bad'
+
+
+def test_a_page_that_finds_the_token_cannot_move_a_boundary(page):
+    """The working folder is empty, as the pages promise; a page that digs the token out
+    of the script's namespace and prints a marker is caught by the markers' order."""
+    path = page("dig.md", '''\
+        ```python
+        import os
+        print(os.listdir("."))
+        token = __reader_mark.__defaults__[0]
+        print(f"\\n{token} 1")
+        print("this would pass as the next block's output")
+        ```
+
+        ```output
+        []
+        ```
+
+        ```python
+        pass
+        ```
+
+        ```output
+        this would pass as the next block's output
+        ```
+    ''')
+    [difference] = check(path).differences
+    assert "the page printed a marker itself" in difference
