@@ -277,3 +277,29 @@ def test_served_text_includes_the_chrome_and_leaves_code_out():
     for shown in ("0.99", "0.98", "0.97", "0.96", "0.95", "0.94", "0.93"):
         assert shown in text
     assert "0.5" not in text
+
+
+CHROME = """<html><head><title>{title} - Keras Sequential, verified</title></head><body>
+<header><div class="md-header__topic">Keras Sequential, verified</div>
+<div class="md-header__topic">{title}</div></header>
+<nav class="md-nav md-nav--primary"><a href="../other/">{label}</a></nav>
+<article class="md-content__inner"><h1>{title}</h1><p>Text.</p>
+<div class="language-output highlight"><pre><code>accuracy: 0.9123</code></pre></div></article>
+<footer><div class="md-copyright">{footer}</div></footer></body></html>"""
+
+
+@pytest.mark.parametrize("title, label, footer, refused", [
+    ("Pooling", "Other page", "Made with Material for MkDocs", False),
+    ("Pooling on Keras 3.15", "Other page", "Made with Material for MkDocs", False),
+    ("Pooling", "Other page", "Copyright 2026", True),  # a number in the site's own text
+    ("Pooling", "Other page", "Tested on Keras 3.11", True),  # an unpinned version
+    ("Pooling", "Other page: 0.99 accuracy", "Made with Material for MkDocs", True),
+    ("Pooling", "Other page: 7 layers", "Made with Material for MkDocs", True),  # the other page prints no 7
+    ("Pooling", "Other page: 12 layers", "Made with Material for MkDocs", False),  # it does print 12
+    ("Pooling reaches 0.99", "Other page", "Made with Material for MkDocs", True),  # the title is prose
+    ("Pooling reaches 0.91", "Other page", "Made with Material for MkDocs", False),
+])
+def test_the_text_around_the_article_holds_only_pinned_versions_and_printed_numbers(title, label, footer, refused):
+    html = CHROME.format(title=title, label=label, footer=footer)
+    problems = prose.served_problems(html, None, lambda href: ["layers: 12"] if href == "../other/" else [])
+    assert bool(problems) == refused, problems

@@ -126,10 +126,10 @@ def _inline_code_is_value(code: str) -> bool:
     return bool(_NUMBER_ONLY.fullmatch(code) or _PIN_CODE.fullmatch(code.strip()))
 
 
-def html_text(root) -> list[str]:
+def html_text(root, skip=None) -> list[str]:
     """The text a reader reads in an HTML element, one string per block, attributes
     (alt text, tooltips) as blocks of their own; code and output blocks left out, their
-    titles kept."""
+    titles kept; elements for which ``skip(tag)`` is true left out."""
     from bs4 import NavigableString, Tag
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
@@ -158,6 +158,9 @@ def html_text(root) -> list[str]:
                 continue
             if not isinstance(child, Tag) or child.name in ("script", "style", "template", "noscript"):
                 continue
+            if skip is not None and skip(child):
+                flush()
+                continue
             classes = child.get("class") or []
             attributes(child)
             if child.name == "meta":
@@ -165,6 +168,11 @@ def html_text(root) -> list[str]:
                 if child.get("name") in ("description", "keywords", "author") and content:
                     flush()
                     chunks.append(normalise_text(content))
+                continue
+            if "jp-OutputArea" in classes or "clipboard-copy-txt" in classes or (
+                    "jp-InputArea" in classes and child.find_parent(class_="jp-CodeCell") is not None):
+                # A notebook's outputs, its code cells' code and their clipboard copy.
+                flush()
                 continue
             if (child.name == "div" and "highlight" in classes) or child.name == "pre":
                 # A code or output block: only its title is prose, the tolerance aside.
@@ -451,6 +459,99 @@ def served_prose(page_html: str) -> list[str]:
     from bs4 import BeautifulSoup
 
     return html_text(BeautifulSoup(page_html, "html.parser"))
+
+
+def _soup(page_html):
+    from bs4 import BeautifulSoup
+
+    return page_html if not isinstance(page_html, str) else BeautifulSoup(page_html, "html.parser")
+
+
+def served_outputs(page_html) -> list[str]:
+    """The outputs a served page shows (Markdown output blocks, notebook outputs)."""
+    soup = _soup(page_html)
+    blocks = [d.pre for d in soup.find_all("div", class_="language-output") if d.pre is not None]
+    return [o.get_text() for o in blocks + soup.find_all(class_="jp-OutputArea-output")]
+
+
+def _served_code(soup) -> list[str]:
+    python = {f"language-{lang}" for lang in PYTHON_LANGS}
+    blocks = [d.pre for d in soup.find_all("div", class_="highlight")
+              if python & set(d.get("class") or []) and d.pre is not None]
+    blocks += [a.pre for a in soup.find_all(class_="jp-InputArea") if a.pre is not None]
+    return [b.get_text() for b in blocks]
+
+
+def _page_text_in_chrome(tag) -> bool:
+    """The table of contents repeats the page's headings, the meta description its front
+    matter: the page's prose, not the site's own text."""
+    classes = tag.get("class") or []
+    return (tag.name == "article" or (tag.name == "nav" and "md-nav--secondary" in classes)
+            or (tag.name == "meta" and tag.get("name") == "description"))
+
+
+def served_problems(page_html, page_path: Path | None = None, linked_outputs=None) -> list[str]:
+    """What a served page (HTML text or a parsed page) shows that the prose rule refuses:
+
+    - everywhere (article, headings, table of contents, window title, meta description,
+      navigation, footer): the prose rule, against the outputs the served page shows, so
+      that what a build step adds is held to the rule the source is;
+    - in the site's own text around the article (site name, navigation labels, header,
+      footer, window title, copyright): any number at all, integers too, that is not a
+      pinned version or a number printed on the page it labels (a navigation link: the
+      page it leads to, as ``linked_outputs(href)`` gives its outputs). The page's own
+      title (its first heading) is its prose, checked as such.
+
+    ``page_path`` (the page's source) finds the sentences claims tests back."""
+    soup = _soup(page_html)
+    outputs = served_outputs(soup)
+    code = code_numbers(_served_code(soup))
+    lines = []
+    for chunk in html_text(soup):
+        prose = Prose(chunk)
+        prose.lines, prose.code_numbers = [], code
+        lines.append((0, prose))
+    if page_path is not None:
+        _back_claims(lines, Path(page_path))
+    problems = [f"the page says {n}, which no output on the page prints" for _, n in unbacked_numbers(lines, outputs)]
+    problems += [f'the page says "{p}", which is true of no number an output on the page prints'
+                 for _, p in unbacked_approximations(lines, outputs)]
+
+    article = soup.find("article")
+    title = article.find("h1") if article is not None else None
+    title_text = normalise_text(title.get_text()).replace("\u00b6", "").strip() if title else None
+    printed = printed_numbers(outputs)
+
+    def inside_page_text(tag) -> bool:
+        return any(_page_text_in_chrome(t) for t in [tag, *tag.parents] if hasattr(t, "get"))
+
+    if linked_outputs is not None:
+        for link in soup.find_all("a", href=True):
+            if not inside_page_text(link):
+                theirs = printed_numbers(linked_outputs(link["href"]) or [])
+                problems += _chrome_problems(html_text(link), theirs, title_text, f"the link to {link['href']}")
+
+    def skip(tag) -> bool:
+        return _page_text_in_chrome(tag) or (linked_outputs is not None and tag.name == "a" and tag.has_attr("href"))
+
+    problems += _chrome_problems(html_text(soup, skip), printed, title_text, "the page around the article")
+    return problems
+
+
+def _chrome_problems(chunks: list[str], printed: list[Printed], title: str | None, where: str) -> list[str]:
+    problems = []
+    for chunk in chunks:
+        if title:
+            chunk = chunk.replace(title, " ")
+        for number in prose_numbers(chunk):
+            if number.kind == "version" or number.kind in ("decimal", "percent"):
+                ok = backed(number, printed)
+            else:
+                ok = any(p.kind == "int" and p.value == number.value for p in printed)
+            if not ok:
+                problems.append(f"{where} says {_describe(number)} (in {' '.join(chunk.split())[:80]!r}): "
+                                "the site's own text holds only pinned versions and numbers the page prints")
+    return problems
 
 
 # --- Numbers in prose ----------------------------------------------------------------
