@@ -138,15 +138,23 @@ def published(tmp_path_factory, worker_id, pytestconfig) -> Published:
     workers share it through a lock on a common folder."""
     snapshot = sources.session_snapshot(pytestconfig)
     if worker_id == "master":
-        return publish(tmp_path_factory.mktemp("published"), snapshot)
+        done = publish(tmp_path_factory.mktemp("published"), snapshot)
+        sources.report_published(pytestconfig, done.repo, done.root, built=True)
+        return done
     shared = tmp_path_factory.getbasetemp().parent
     with FileLock(str(shared / "published.lock")):
         record = shared / "published.json"
         if record.exists():
-            return Published(**{k: (Path(v) if k in ("repo", "root") else v)
+            done = Published(**{k: (Path(v) if k in ("repo", "root") else v)
                                 for k, v in json.loads(record.read_text()).items()})
-        work = shared / "published"
-        work.mkdir()
-        done = publish(work, snapshot)
-        record.write_text(json.dumps({k: str(v) for k, v in asdict(done).items()}))
-        return done
+            built = False
+        else:
+            work = shared / "published"
+            work.mkdir()
+            done = publish(work, snapshot)
+            record.write_text(json.dumps({k: str(v) for k, v in asdict(done).items()}))
+            built = True
+    # The record is a file a page could rewrite: xdist's controller checks, from what each
+    # worker reports, that they all read the site this run built (tests/harness/sources.py).
+    sources.report_published(pytestconfig, done.repo, done.root, built=built)
+    return done

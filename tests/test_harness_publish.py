@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import publish
 from tests.harness import sources
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -168,25 +167,6 @@ def test_the_record_holds_what_git_would_commit(tmp_path):
     assert sources.changes(snapshot, tmp_path) == [("T", "docs/p.md")]
 
 
-def test_the_site_is_published_from_the_record_not_the_working_tree(tmp_path):
-    """publish() (the `published` fixture) on a one-page project whose page changes after
-    the record was taken: the site shows the page as recorded."""
-    project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
-    (project / ".github").mkdir()
-    (project / ".github" / "publish.sh").write_text((REPO / ".github" / "publish.sh").read_text())
-    (project / "requirements.in").write_text("tensorflow==2.21.0\n")
-    (project / "mkdocs.yml").write_text(
-        "site_name: t\nsite_url: https://example.org/t/\ntheme:\n  name: material\n  font: false\n")
-    (project / "docs" / "index.md").write_text("# As checked\n")
-    snapshot = sources.take(project, tmp_path / "sources.git")
-    (project / "docs" / "index.md").write_text("# Changed by a page\n")
-    done = publish(tmp_path / "work", snapshot)
-    served = (done.site / "index.html").read_text()
-    assert "As checked" in served and "Changed by a page" not in served
-    assert done.version == "2.21" and done.commit == snapshot.commit
-
-
 # The pins: the versions the run checks the pages on are the pinned ones.
 def installed(name: str) -> str:
     return importlib.metadata.version(name)
@@ -228,3 +208,83 @@ def test_the_repository_pins_are_installed():
     assert pins.problems(REPO) == []
     assert any(line.startswith("tensorflow==") for line in (REPO / "requirements.in").read_text().splitlines())
     assert os.path.isfile(REPO / "requirements.txt")
+
+
+def test_a_record_changed_on_disk_is_not_published(tmp_path):
+    """The record lives in a folder a page could write to; what the published copy must
+    hash to is held in memory, so a rewritten object is caught before anything is built."""
+    import zlib
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("as checked\n")
+    snapshot = sources.take(tmp_path, tmp_path.parent / f"{tmp_path.name}.git")
+    blob = sources._git(snapshot.git_dir, "rev-parse", f"{snapshot.commit}:docs/p.md").strip()
+    loose = Path(snapshot.git_dir) / "objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    forged = b"not checked\n"
+    loose.write_bytes(zlib.compress(b"blob %d\0" % len(forged) + forged))
+    with pytest.raises(AssertionError, match="is not the sources recorded when the run started"):
+        sources.checkout(snapshot, tmp_path.parent / f"{tmp_path.name}-copy")
+
+
+# The tests read exactly the site publish.sh built (class 12): the record of where it is, a
+# file a page could rewrite, is checked against what each process reports from memory.
+def tiny_published(where: Path) -> tuple[Path, Path]:
+    """A repository whose gh-pages branch holds one page, checked out at `served`."""
+    repo, served = where / "repo", where / "served"
+    repo.mkdir(parents=True)
+    sources._git(str(repo / ".git"), "init", "--quiet", str(repo))
+    sources._git(str(repo / ".git"), "checkout", "--quiet", "--orphan", "gh-pages", work_tree=repo)
+    (repo / "index.html").write_text("<p>as built</p>\n")
+    sources._git(str(repo / ".git"), "add", "index.html", work_tree=repo)
+    sources._git(str(repo / ".git"), "commit", "--quiet", "-m", "built", work_tree=repo)
+    sources._git(str(repo / ".git"), "checkout", "--quiet", "--detach", work_tree=repo)
+    sources._git(str(repo / ".git"), "worktree", "add", "--quiet", "--detach", str(served), "gh-pages",
+                 work_tree=repo)
+    return repo, served
+
+
+def test_a_site_read_by_a_worker_that_nobody_built_fails_the_session(site):
+    """A page wrote the shared record first: no worker builds, every one reads what the
+    record names. Under xdist, as the run is."""
+    repo, served = tiny_published(site.path.parent / "forged")
+    test = f"""\
+        from pathlib import Path
+        from tests.harness import sources
+
+        def test_reads_the_site(pytestconfig):
+            sources.report_published(pytestconfig, Path({str(repo)!r}), Path({str(served)!r}), built=False)
+        """
+    result = site({}, "-n", "2", "--dist", "loadfile", files={"tests/test_reads.py": test})
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*the tests did not read exactly the site .github/publish.sh published*",
+                                 "0 processes of this run built the published site*"])
+
+
+def test_a_built_site_changed_or_another_read_is_refused(tmp_path):
+    repo, served = tiny_published(tmp_path / "a")
+    entry = {"repo": str(repo), "served": str(served), "built": True,
+             "gh_pages": sources._git(str(repo / ".git"), "rev-parse", "gh-pages").strip()}
+    assert sources.published_problems([entry, {**entry, "built": False}]) == []
+    other_repo, other = tiny_published(tmp_path / "b")
+    problems = sources.published_problems([entry, {**entry, "built": False, "served": str(other)}])
+    assert len(problems) == 1 and "another published site" in problems[0]
+    (served / "index.html").write_text("<p>changed after the build</p>\n")
+    problems = sources.published_problems([entry])
+    assert len(problems) == 1 and "changed after it was built" in problems[0] and "index.html" in problems[0]
+
+
+def test_a_page_that_changes_an_installed_version_fails_the_run(site, tmp_path):
+    """A page cannot install another version for the rest of the run (and the site's build):
+    the pins are checked again at the end. Installing here would change this machine's
+    venv, so the page moves the pin instead, which the end check reads the same way (and
+    which is also a change to the sources)."""
+    pins = {"requirements.in": f"keras=={installed('keras')}\n"}
+    page = rewrites(site.path / "requirements.in", installed("keras"), "0.0.1")
+    result = site({"p.md": page}, files=pins)
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*the sources changed while the pages ran*", "  modified: requirements.in",
+                                 "*when the run ended, the installed packages were not the pinned ones*",
+                                 f"  keras: installed {installed('keras')}, pinned 0.0.1 (requirements.in)"])

@@ -5,7 +5,9 @@ is published under the TensorFlow pin ("2.21"). A run on other installed version
 check the pages against them and publish them under the pin's name. So before anything
 runs, each `name==version` of requirements.in and requirements.txt must be what is
 installed, and the two files must agree; otherwise the run stops with a usage error naming
-each difference.
+each difference. The check runs again when the run ends (a page's code could install
+another version, which the published site's build would then use): a difference then
+fails the run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 from packaging.version import InvalidVersion, Version
 
 PIN_FILES = ("requirements.in", "requirements.txt")
+_AT_END = pytest.StashKey[list]()
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;#,]+)")
 
 
@@ -89,3 +92,26 @@ def pytest_configure(config):
             + "\n  ".join(found)
             + "\nrun: .venv/bin/pip install -r requirements.txt"
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return
+    found = problems(Path(config.rootpath))
+    if found:
+        config.stash[_AT_END] = found
+        if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    found = config.stash.get(_AT_END, None)
+    if found:
+        terminalreporter.write_sep("=", "pins", red=True)
+        terminalreporter.write_line("when the run ended, the installed packages were not the "
+                                    "pinned ones (a package or a pin changed during the run):")
+        for line in found:
+            terminalreporter.write_line(f"  {line}")
+        terminalreporter.write_line("run: .venv/bin/pip install -r requirements.txt")

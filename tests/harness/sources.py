@@ -13,7 +13,11 @@ file that changed. `--update-outputs` may rewrite pages, their figures and snipp
 fails the session in that mode too.
 
 Identities are git object ids held in the controller's memory and handed to workers in
-their start-up input; a page's process can reach neither.
+their start-up input; a page's process can reach neither. The same goes the other way
+for the published site: each process that read it reports, from memory, which site it
+read and whether it built it (xdist's workeroutput), and the controller checks at the end
+that every process read the one site this run built, and that it is unchanged; the
+shared record on disk that tells workers where the site is could otherwise be rewritten.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ _AUTHOR = {"GIT_AUTHOR_NAME": "docs harness", "GIT_AUTHOR_EMAIL": "harness@local
 
 _SNAPSHOT = pytest.StashKey["Snapshot"]()
 _REPORT = pytest.StashKey[list]()
+_PUBLISHED = pytest.StashKey[list]()
 WORKERINPUT_KEY = "docs_sources"
+WORKEROUTPUT_KEY = "docs_published"
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,9 @@ def verify(snapshot: Snapshot, repo: Path) -> None:
     tree = _tree_of(str(repo / ".git"), repo)
     if head != snapshot.commit or tree != snapshot.tree:
         raise AssertionError(
-            f"the copy of the sources in {repo} changed while the site was published from it "
-            f"(HEAD {head}, tree {tree}; recorded {snapshot.commit}, tree {snapshot.tree})")
+            f"the copy in {repo} the site is published from is not the sources recorded when "
+            f"the run started (HEAD {head}, tree {tree}; recorded {snapshot.commit}, tree "
+            f"{snapshot.tree}): something changed the record or the copy")
 
 
 def session_snapshot(config) -> Snapshot | None:
@@ -128,6 +135,49 @@ def session_snapshot(config) -> Snapshot | None:
         given = workerinput.get(WORKERINPUT_KEY)
         return Snapshot(**given) if given else None
     return config.stash.get(_SNAPSHOT, None)
+
+
+def report_published(config, repo: Path, served: Path, built: bool) -> None:
+    """Say, from this process's memory, which published site this process's tests read
+    (and whether this process built it): the controller checks at the end that every
+    process read the one site this run built, unchanged. A page could otherwise point the
+    workers that did not build it at another tree by rewriting the shared record on disk."""
+    entry = {"repo": str(repo), "served": str(served), "built": built,
+             "gh_pages": _git(str(repo / ".git"), "rev-parse", "gh-pages").strip()}
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[WORKEROUTPUT_KEY] = entry
+    else:
+        config.stash.setdefault(_PUBLISHED, []).append(entry)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    entry = getattr(node, "workeroutput", {}).get(WORKEROUTPUT_KEY)
+    if entry:
+        node.config.stash.setdefault(_PUBLISHED, []).append(entry)
+
+
+def published_problems(entries: list[dict]) -> list[str]:
+    """Why the sites the tests read are not the one site this run built, as built."""
+    if not entries:
+        return []
+    built = [e for e in entries if e["built"]]
+    if len(built) != 1:
+        return [f"{len(built)} processes of this run built the published site the tests read "
+                f"(one must): {entries}"]
+    site = built[0]
+    problems = [f"a worker read another published site than the one built: {e}"
+                for e in entries if (e["repo"], e["served"], e["gh_pages"])
+                != (site["repo"], site["served"], site["gh_pages"])]
+    expected = _git(site["repo"] + "/.git", "rev-parse", f"{site['gh_pages']}^{{tree}}").strip()
+    served = _tree_of(site["repo"] + "/.git", Path(site["served"]))
+    if served != expected:
+        out = _git(site["repo"] + "/.git", "diff-tree", "-r", "--no-renames", "--name-status",
+                   expected, served)
+        problems.append(f"the published site the tests read ({site['served']}) changed after "
+                        f"it was built:\n{out}")
+    return problems
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -154,12 +204,17 @@ def pytest_sessionfinish(session):
     if hasattr(config, "workerinput") or _SNAPSHOT not in config.stash:
         return
     changed = changes(config.stash[_SNAPSHOT], Path(config.rootpath))
+    site_problems = published_problems(config.stash.get(_PUBLISHED, []))
+    if site_problems:
+        config.stash.setdefault(_REPORT, []).extend(
+            ["the tests did not read exactly the site .github/publish.sh published:", *site_problems])
+        _fail(session)
     if config.getoption("update_outputs", False):
         rewritten = [p for s, p in changed if s in "AM" and p.startswith(UPDATED_BY_THE_HARNESS)]
         changed = [(s, p) for s, p in changed if p not in rewritten]
         if rewritten:
-            config.stash[_REPORT] = ["rewritten by --update-outputs (review the diff):",
-                                     *(f"  {p}" for p in rewritten)]
+            config.stash.setdefault(_REPORT, []).extend(
+                ["rewritten by --update-outputs (review the diff):", *(f"  {p}" for p in rewritten)])
     if changed:
         names = {"A": "added", "D": "deleted", "M": "modified", "T": "changed kind"}
         config.stash.setdefault(_REPORT, []).extend([
@@ -170,14 +225,18 @@ def pytest_sessionfinish(session):
             "a page may not write to the repository; restore these files "
             "(git diff / git status) and run again",
         ])
-        if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        _fail(session)
+
+
+def _fail(session) -> None:
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, config):
     lines = config.stash.get(_REPORT, None)
     if lines:
-        failed = any(line.startswith("the sources changed") for line in lines)
+        failed = any(line.startswith(("the sources changed", "the tests did not read")) for line in lines)
         terminalreporter.write_sep("=", "sources", red=failed, yellow=not failed)
         for line in lines:
             terminalreporter.write_line(line)
