@@ -80,6 +80,19 @@ REFUSED = [
     ("table cell", "| run | accuracy |\n|---|---|\n| a | 0.99 |"),
     ("scientific", "The learning rate ends at 1.5e-3."),
     ("times ten", "The learning rate ends at 1.5 × 10⁻³."),
+    # tried to get past the rule (each was not refused before it was closed)
+    ("percent in words", "The model is right ninety-nine percent of the time."),
+    ("percent in words 2", "The model is right a hundred per cent of the time."),
+    ("superscript digits", "The model reaches 0.⁹⁹ on the test set."),
+    ("arabic decimal separator", "The model reaches 0٫99 on the test set."),
+    ("word break", "The model reaches 0<wbr>.99 on the test set."),
+    ("split by a tag", "The model reaches 0.<span>99</span> on the test set."),
+    ("value inside code", "The model reaches `accuracy=0.99` on the test set."),
+    ("parenthesis between metric and value", "The accuracy (on the test set) is 0.3512."),
+    ("link text", "The model reaches [0.99](https://example.com)."),
+    ("raw code tag", "The model reaches <code>0.99</code>."),
+    ("svg title", '<svg><title>accuracy 0.99</title></svg>'),
+    ("input value", '<input value="0.99">'),
     # kind: a percentage is not the 5 of "Epoch 5/5", a mantissa not an integer
     ("percent vs epoch count", "Only 5% of the images are wrong."),
     ("mantissa", "The gradient is 5.0e-1 at the end."),
@@ -109,7 +122,7 @@ PASSES = [
     ("counts are integers", "Five epochs of 10 classes, 3 layers and 28 x 28 pixels."),
     ("thousands are integers", "The digits are 1,797 images of 8 x 8 pixels."),
     ("pinned versions", "Keras 3.15 on TensorFlow 2.21, with Keras 2 as tf-keras."),
-    ("backticked code", "Pass `Dense(10)` and `learning_rate=0.01`, shape `(None, 28, 28)`."),
+    ("backticked code", "Pass `Dense(10)` and `activation=\"relu\"`, shape `(None, 28, 28)`, `float32`."),
     ("licence versions", "Released under CC BY-SA 3.0 and the GNU GPL v3."),
     ("formula argument", "The first loss is near ln(10) for ten classes."),
 ]
@@ -175,6 +188,10 @@ def test_a_backticked_number_may_name_a_setting_the_code_uses(site):  # noqa: F8
     page = PAGE.replace('print("std 0.021")', 'print("std 0.021")\nrate = 0.003')
     _, failed, _ = prose_outcome(site, "The learning rate is `0.003`.", page=page)
     assert failed == 0
+    _, failed, _ = prose_outcome(site, "Pass `learning_rate=0.003`.", page=page)
+    assert failed == 0
+    _, failed, _ = prose_outcome(site, "Pass `learning_rate=0.004`.", page=page)
+    assert failed == 1, "a setting in backticks the code does not use is a claim (a default, say)"
     _, failed, _ = prose_outcome(site, "The learning rate is `0.004`.", page=page)
     assert failed == 1
     _, failed, _ = prose_outcome(site, "The learning rate is 0.003.", page=page)

@@ -95,7 +95,9 @@ def _reader_char(m: re.Match) -> str:
 def normalise_text(text: str, source: bool = False) -> str:
     """Text as the reader reads it. ``source=True`` for Markdown source text (entities are
     decoded and emphasis markers next to digits dropped, as the renderer does)."""
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), text)
+    # A superscript after 10 is an exponent (10⁻³ is 10^-3); anywhere else, digits.
+    text = _SUPERSCRIPT_RUN.sub(lambda m: ("^" if re.search(r"10\s*$", text[:m.start()]) else "")
+                                + m.group(0).translate(_SUPERSCRIPTS), text)
     if source:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
@@ -103,6 +105,7 @@ def normalise_text(text: str, source: bool = False) -> str:
     # marks) are dropped; digits of any script are digits.
     text = _NON_ASCII.sub(_reader_char, text)
     text = text.replace("\u2212", "-").replace("\u2044", " in ")  # minus sign; ½ -> 1 in 2
+    text = text.replace("\u066b", ".").replace("\u066c", ",")  # Arabic decimal and thousands separators
     if source:
         text = re.sub(r"(?<![\w\\])[*_]+(?=[-.\d])|(?<=\d)[*_]+(?!\w)", "", text)
     text = re.sub(r"(?<=\d)[·•](?=\d)", ".", text)
@@ -110,7 +113,27 @@ def normalise_text(text: str, source: bool = False) -> str:
     text = _DECIMAL_COMMA.sub(
         lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0" else f"{m.group(1)}.{m.group(2)}", text)
     text = _PERCENT_WORDS.sub(r"\1%", text)
+    # A percentage in words ("ninety-nine percent") is a percentage.
+    text = _WORDS_PERCENT.sub(lambda m: f"{_spelled(m.group('n'))}%", text)
     return text
+
+
+_UNITS_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SPELLED = (r"(?:(?:one |a )?hundred|(?:" + "|".join(_TENS_WORDS) + r")(?:[- ](?:" + "|".join(_UNITS_WORDS[1:10])
+            + r"))?|" + "|".join(_UNITS_WORDS) + r")")
+_WORDS_PERCENT = re.compile(r"\b(?P<n>" + _SPELLED + r")\s*(?:%|per\s*cent\b|percent(?:age points?)?\b)", re.IGNORECASE)
+
+
+def _spelled(words: str) -> int:
+    words = words.lower().replace("-", " ").split()
+    if words[-1] == "hundred":
+        return 100
+    total = 0
+    for w in words:
+        total += _UNITS_WORDS.index(w) if w in _UNITS_WORDS else 20 + 10 * _TENS_WORDS.index(w)
+    return total
 
 
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "label", "summary",
@@ -184,7 +207,7 @@ def html_text(root, skip=None) -> list[str]:
                 continue
             if child.name == "code":
                 text = child.get_text()
-                current.append(f" {_CODE}{text.strip()}{_CODE} " if _inline_code_is_value(text) else " ")
+                current.append(f" {_CODE}{text.strip()}{_CODE_END} ")
                 continue
             block = child.name in _BLOCK_TAGS
             if block:
@@ -567,12 +590,12 @@ _UNIT = re.compile(r"(?:\s*(?:ms|µs|μs|us|ns|KB|kB|MB|GB|KiB|MiB|GiB)|\s+(?:s|
                    r"|parameters|params))\b")
 # A metric word names the number right after it: "accuracy: 0.91", "a loss of 3",
 # "val_loss = 0.35", "the MAE was 2.9", "accuracy reached 97%".
-_ATTACHED = re.compile(r"\s*(?:[:=]\s*|(?:of|is|was|were|are|reached|reaches|reach|at|to|from|by|near|stays|stayed|ends|ended|"
+_ATTACHED = re.compile(r"\s*(?:[:=]\s*|\([^()]*\)\s*|(?:of|is|was|were|are|reached|reaches|reach|at|to|from|by|near|stays|stayed|ends|ended|"
                        r"falls|fell|drops|dropped|rises|rose|gives|gave|scores?|scored)\s+)*$", re.IGNORECASE)
 # A licence is a document with a version in its name, not a measurement.
 _LICENCE = re.compile(r"(?:\b(?:CC(?:[- ](?:BY|SA|NC|ND))+|Creative Commons[\w -]*?|(?:A|L)?GPL|GNU GPL|Apache(?: License)?|"
                       r"BSD|MPL)\s*(?:version\s*|v)?)$", re.IGNORECASE)
-_CODE = "\ue000"  # marks a number the page wrote in backticks
+_CODE, _CODE_END = "\ue000", "\ue001"  # around what the page wrote in backticks
 
 
 def _pins() -> dict[str, str]:
@@ -687,7 +710,7 @@ def prose_numbers(text: str) -> list[Number]:
     previous_end, previous_metric = 0, None
     for m in _TOKEN.finditer(text):
         number = _number(m)
-        number.code = text[max(m.start() - 1, 0):m.start()] == _CODE
+        number.code = text.rfind(_CODE, 0, m.start()) > text.rfind(_CODE_END, 0, m.start())
         named = versions.get(m.start() + (1 if m.group("v") else 0))
         if named is not None:
             name = named.group("name").lower().replace("_", "-")
