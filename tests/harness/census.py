@@ -63,8 +63,26 @@ def comparable(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.split("\n")).strip("\n")
 
 
-def article(page_html: str) -> Tag:
-    soup = BeautifulSoup(page_html, "html.parser")
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _split(page_html: str) -> tuple[str, str, str]:
+    """The page before its article, the article, and after it (one article per page; the
+    article's markup is judged by itself, the rest by `chrome_problems`)."""
+    start, end = page_html.find(ARTICLE), page_html.rfind("</article>")
+    if start < 0 or end < start:
+        return page_html, "", ""
+    end += len("</article>")
+    return page_html[:start], page_html[start:end], page_html[end:]
+
+
+def article(page_html: str | Tag) -> Tag:
+    """The page's article, parsed by itself (parsing the whole page costs twice as much);
+    an article already parsed is taken as it is, so that several checks share one parse."""
+    if isinstance(page_html, Tag):
+        return page_html
+    _, only, _ = _split(page_html)
+    soup = BeautifulSoup(only or page_html, "html.parser")
     found = soup.select_one("article.md-content__inner")
     return found if found is not None else soup
 
@@ -290,7 +308,7 @@ def article_problems(root: Tag, check=_md_problem) -> list[str]:
     return problems
 
 
-def markdown_census(page_html: str) -> list[Shown]:
+def markdown_census(page_html: str | Tag) -> list[Shown]:
     """Every block of a Markdown page's article, in page order; an element the site's
     Markdown and theme do not make is refused (`_md_problem`)."""
     shown = []
@@ -414,7 +432,7 @@ def _nb_problem(tag: Tag) -> str | None:
     return "an element mkdocs-jupyter's template does not make"
 
 
-def notebook_problems(page_html: str) -> list[str]:
+def notebook_problems(page_html: str | Tag) -> list[str]:
     """Every element of a notebook page's article that mkdocs-jupyter, its template and the
     theme would not make there (a markdown cell may hold only what its Markdown makes)."""
     return article_problems(article(page_html), check=_nb_problem)
@@ -429,12 +447,10 @@ class NotebookCell:
     kind: str = "code"  # code or markdown
 
 
-def notebook_cells(page_html: str) -> list[Tag]:
-    """The cells of a rendered notebook, whatever the notebook's format: mkdocs-jupyter wraps
-    a code cell's div in another, and only nbformat 4.5 cells have an id."""
-    root = article(page_html).select_one(".jp-Notebook")
-    if root is None:
-        return []
+def notebook_cells(root: Tag) -> list[Tag]:
+    """The cells of a rendered notebook (`root`: its .jp-Notebook), whatever the notebook's
+    format: mkdocs-jupyter wraps a code cell's div in another, and only nbformat 4.5 cells
+    have an id."""
     cells = []
     for cell in root.find_all("div", class_="jp-Cell", recursive=False):
         inner = cell.find("div", class_="jp-Cell", recursive=False)
@@ -442,7 +458,7 @@ def notebook_cells(page_html: str) -> list[Tag]:
     return cells
 
 
-def notebook_census(page_html: str, read=None, markdown: bool = False) -> tuple[list[NotebookCell], list[str]]:
+def notebook_census(page_html: str | Tag, read=None, markdown: bool = False) -> tuple[list[NotebookCell], list[str]]:
     """The code cells of a page mkdocs-jupyter rendered, and what is refused outside them.
     With `markdown`, the markdown cells too, in order (kind "markdown", no code).
 
@@ -452,7 +468,7 @@ def notebook_census(page_html: str, read=None, markdown: bool = False) -> tuple[
     if root is None:
         return [], ["no rendered notebook found"]
     cells, refused = [], []
-    for cell in notebook_cells(page_html):
+    for cell in notebook_cells(root):
         classes = cell.get("class") or []
         if "jp-MarkdownCell" in classes:
             for tag in cell.select_one(".jp-RenderedMarkdown").find_all(True) if cell.select_one(".jp-RenderedMarkdown") else []:
@@ -729,11 +745,11 @@ def _chrome_problem(tag: Tag) -> str | None:
 def chrome_problems(page_html: str) -> list[str]:
     """Every element of the served page outside the article that the theme would not make:
     what a nav label, the copyright, a front-matter title or a hook could add around it."""
-    soup = BeautifulSoup(page_html, "html.parser")
-    main = soup.select_one("article.md-content__inner")
+    before, _, after = _split(page_html)
+    soup = BeautifulSoup(before + ARTICLE + "</article>" + after, "html.parser")
     problems = []
     for tag in soup.find_all(True):
-        if main is not None and (tag is main or main in tag.parents):
+        if _is(tag, "article", "md-content__inner"):
             continue
         reason = _chrome_problem(tag)
         if reason:
