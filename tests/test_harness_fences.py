@@ -230,6 +230,7 @@ def test_the_pages_comments_follow_the_rule():
         ("```bash\npytest > >(python)\n```\n", "a shell block may not feed code inline"),
         ("```python\nprint(1)\n```\n\n```toml\nloss = 0.2\n```\n", "docs/p.md:5: a toml block right after"),
         ("```json\n{\"loss\": 0.2}\n```\n", "docs/p.md:1: the language 'json' is not one this site shows"),
+        ("The results:\n\n```yaml\naccuracy: 0.99\n```\n", "docs/p.md:3: a yaml block holds a decimal number (0.99)*"),
         ("```console\n$ pytest\n```\n", "looks like output that nothing checks"),
     ],
 )

@@ -278,7 +278,8 @@ def other_block_problem(lang: str, body: str) -> str | None:
     bash: each command (split at newlines, ;, &, &&, ||, |) starts with a name in
     SHELL_COMMANDS, used as a setup or test step; no Python in any form (``python -c``,
     ``python - <<``, ``>>>``), no here-document, command substitution or eval; comments
-    hold no number. yaml, toml: no ``>>>`` session. In every language, no ``--8<--`` line:
+    hold no number. yaml, toml: no ``>>>`` session, no decimal number (a version only
+    after a pin's operator, ``==2.21``, or with two dots, ``2.21.0``). In every language, no ``--8<--`` line:
     a snippet is included only by a Python fence."""
     lines = body.split("\n")
     if _snippet_lines(body):
@@ -286,6 +287,11 @@ def other_block_problem(lang: str, body: str) -> str | None:
     if any(line.lstrip().startswith(">>>") for line in lines):
         return "a >>> session is Python nothing runs: write it as a python fence and an output block"
     if lang != "bash":
+        # Configuration, not results: no decimal number, except a version after a pin's
+        # operator (tensorflow==2.21) or with two dots (2.21.0).
+        m = re.search(r"(?<![\w.=<>~^])[-+]?\d*\.\d+(?![\w.])", body)
+        if m:
+            return f"a {lang} block holds a decimal number ({m.group(0)}): results are printed in an output block"
         return None
     text = re.sub(r"\\\n", " ", body)
     if re.search(r"<<|[<>]\(|\$\(|`|\beval\b|\bexec\b", text):
