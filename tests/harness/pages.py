@@ -5,6 +5,17 @@ CommonMark parser of pytest-markdown-docs would read such a fence as an indented
 code block and never run it, so we scan lines ourselves. The census test
 (tests/test_site.py) renders every page with the site's real Markdown
 configuration and checks that this scanner found every Python block the reader sees.
+
+What a page may hold, as allow-lists (README, "How the checks work"):
+
+* front matter: valid YAML holding ``description:`` only (check_front_matter);
+* blocks in PYTHON_LANGS, ``output`` or OTHER_LANGS, their headers read with superfences'
+  own expressions (parse_info): the options raises/warns/notest, one title (an output
+  block's is the tolerance sentence, a python fence's the notest reason), hl_lines;
+* in Python a reader sees (fences, snippets, notebook cells) comments per comments.py;
+* bash blocks of setup and test commands, yaml/toml without results (other_block_problem);
+* ``--8<-- "<page>/<file>.py"`` as the one line of a Python fence, and nowhere else;
+* content tabs as pymdownx.tabbed reads them (``===!`` starts a group).
 """
 
 from __future__ import annotations
@@ -92,9 +103,8 @@ class Fence:
 
     @property
     def tolerance(self) -> float | None:
-        """For an output block: the tolerance its title shows the reader (``±0.005``)."""
-        from .normalise import tolerance_in
-
+        """For an output block: the tolerance its title shows the reader, when the title
+        is the tolerance sentence (normalise.TOLERANCE_SENTENCE); scan() refuses any other."""
         return tolerance_in(self.title) if self.lang == OUTPUT_LANG else None
 
     @property
