@@ -92,6 +92,9 @@ REFUSED = [
     ("link text", "The model reaches [0.99](https://example.com)."),
     ("raw code tag", "The model reaches <code>0.99</code>."),
     ("svg title", '<svg><title>accuracy 0.99</title></svg>'),
+    ("keycap digits", "The model is right 9\ufe0f\u20e39\ufe0f\u20e3% of the time."),
+    ("hedged value of another metric", "The accuracy is about 0.35 at the end."),
+    ("trainable parameters", "The model has 7,850 trainable parameters."),
     ("input value", '<input value="0.99">'),
     # kind: a percentage is not the 5 of "Epoch 5/5", a mantissa not an integer
     ("percent vs epoch count", "Only 5% of the images are wrong."),
@@ -119,6 +122,7 @@ PASSES = [
     ("decimal comma printed", "The model reaches 0,91 on the test set."),
     ("metric matched", "The accuracy reaches 0.912 and the loss 0.351."),
     ("standard deviation matched", "The standard deviation is 0.02."),
+    ("hedged metric matched", "The accuracy is about 0.91 and the loss nearly 0.36."),
     ("counts are integers", "Five epochs of 10 classes, 3 layers and 28 x 28 pixels."),
     ("thousands are integers", "The digits are 1,797 images of 8 x 8 pixels."),
     ("pinned versions", "Keras 3.15 on TensorFlow 2.21, with Keras 2 as tf-keras."),

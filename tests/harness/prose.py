@@ -13,13 +13,14 @@ prose; the ``±`` tolerance in an output block's title is the block's, not a cla
 text is normalised as a reader reads it (NFKC, so ``０.９９`` is 0.99; invisible format
 characters removed; HTML entities decoded; digits of any script; ``0,99`` and ``0·99``
 are decimals, ``1,797`` is a thousands separator; ``99 %``, ``99 percent``, ``99 per
-cent`` and ``99 percentage points`` are all ``99%``; ``1.5 × 10⁻³`` is ``1.5e-3``).
+cent``, ``99 percentage points`` and ``ninety-nine percent`` are all ``99%``;
+``1.5 × 10⁻³`` is ``1.5e-3``).
 
 Each number has a kind, and is matched only against printed numbers of its kind:
 
-- a *percentage* against printed percentages (``87.4%``) and printed proportions, numbers
-  with a decimal point (``0.8738`` is 87.38%), never against an integer (the 5 of
-  ``epoch 5/5``, a step count);
+- a *percentage* against printed percentages (``87.4%``) and numbers printed with a
+  decimal point (a proportion: ``0.8738`` is 87.38%; or a percentage printed without
+  its sign: ``87.4``), never against an integer (the 5 of ``epoch 5/5``, a step count);
 - a *decimal* (``0.153``, ``1.5e-3``) against printed numbers with a decimal point or an
   exponent, printed at least at the precision the prose writes (``0.153`` matches a
   printed ``0.1531``, not a printed ``0.15``; the mantissa of ``1.5e-3`` is never read
@@ -27,7 +28,7 @@ Each number has a kind, and is matched only against printed numbers of its kind:
 - an *integer* is a count the page's code sets and the reader sees there (10 classes,
   3 layers, 5 epochs, 28 x 28 pixels): integers are not checked by rule 1, except when
   the prose makes one a measurement: with a metric word (``a loss of 3``, ``MAE 3``),
-  a unit of time or memory (``12 s``, ``16 ms``, ``60 bytes``, ``3 MB``) or a count of
+  a unit of time or memory size (``12 s``, ``16 ms``, ``3 MB``) or a count of
   parameters (``7,850 parameters``);
 - a *version* (``Keras 3.15``, ``TensorFlow 2.21``, ``tensorflow==2.21.0``, ``v3.15``, any
   ``X.Y.Z``) must be the pinned version (``requirements.in``; Python's is the running
@@ -35,15 +36,25 @@ Each number has a kind, and is matched only against printed numbers of its kind:
   (``Keras 2``, ``TensorFlow 1``) names a generation and must not be newer than the pin.
 
 A number next to a metric word in the prose ("an accuracy of 0.91", "val_loss 0.35",
-"0.91 accuracy", "the standard deviation is 0.02") is that metric's value: where the
-page prints that metric with its label (``accuracy: 0.9123``), it must match a number
-printed with that label; where it does not, a number printed with no metric label, never
-another metric's value.
+"0.91 accuracy", "the standard deviation (over seeds) is 0.02") is that metric's value:
+where the page prints that metric with its label (``accuracy: 0.9123``), it must match a
+number printed with that label; where it does not, a number printed with no metric label,
+never another metric's value. The same holds for "an accuracy of about 0.9" (rule 3).
 
-Numbers in backticks are code (``Dense(10)``, ``learning_rate=0.01``, ``(None, 28, 28)``)
-and not checked, with two exceptions the reader reads as values, not code: a backticked
-number alone (`` `0.99` ``, `` `87%` ``, `` `1e-3` ``), which is a number like any
-other, and a pin (`` `tensorflow==2.21.0` ``), which is a version.
+Numbers in backticks are read like any other (the reader sees them), with one more way to
+be true: a number in inline code may be a literal of the page's own code, the setting it
+names (`` `learning_rate=0.01` `` where a fence passes ``0.01``). Integers in code
+(``Dense(10)``, ``(None, 28, 28)``) are counts; digits inside a name (``float32``) are no
+number. A default the code does not pass (`` `threshold=0.5` ``) is a claim: print it, or
+back the sentence with a claims test.
+
+A sentence that a claims test backs (``@claim(page, sentence)`` in tests/claims) is that
+test's to check, its numbers included.
+
+The served site (``served_problems``, tests/test_site_text.py) is held to the same rules
+on every page as the site serves it, chrome included; and the site's own text around the
+article (site name, navigation labels, header, footer, window title) holds no number at
+all, integers included, that is not a pinned version or printed on the page it labels.
 
 The rules:
 
@@ -87,7 +98,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 def _reader_char(m: re.Match) -> str:
     c = m.group(0)
-    if unicodedata.category(c) == "Cf":
+    if unicodedata.category(c) in ("Cf", "Me") or c == "\ufe0f":  # keycaps: 9️⃣ is 9
         return ""
     return str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
 
@@ -587,7 +598,7 @@ _TOKEN = re.compile(
     r"|(?<![\w.])10\s*(?:\^|\*\*)\s*(?P<pow>[-+]?\d+)(?!\d)")
 # Units that make an integer a measurement: times, memory sizes, parameter counts.
 _UNIT = re.compile(r"(?:\s*(?:ms|µs|μs|us|ns|KB|kB|MB|GB|KiB|MiB|GiB)|\s+(?:s|secs?|seconds?|minutes?|min|hours?"
-                   r"|parameters|params))\b")
+                   r"|(?:trainable\s+|non-trainable\s+)?(?:parameters|params)))\b")
 # A metric word names the number right after it: "accuracy: 0.91", "a loss of 3",
 # "val_loss = 0.35", "the MAE was 2.9", "accuracy reached 97%".
 _ATTACHED = re.compile(r"\s*(?:[:=]\s*|\([^()]*\)\s*|(?:of|is|was|were|are|reached|reaches|reach|at|to|from|by|near|stays|stayed|ends|ended|"
@@ -867,8 +878,9 @@ def backed(number: Number, printed: list[Printed], code: frozenset[float] = froz
         elif number.kind == "decimal":
             if p.kind == "decimal":
                 ok = p.decimals >= number.decimals and _close(target, number.decimals, p.value, number.signed)
-            elif p.kind == "percent":
-                ok = p.decimals + 2 >= number.decimals and _close(target, number.decimals, p.value / 100, number.signed)
+            elif p.kind == "percent":  # 0.874 is 87.4%; 87.4 is 87.4% without its sign
+                ok = (p.decimals + 2 >= number.decimals and _close(target, number.decimals, p.value / 100, number.signed)
+                      or p.decimals >= number.decimals and _close(target, number.decimals, p.value, number.signed))
             else:
                 ok = False
         else:  # an integer made a measurement
@@ -1094,12 +1106,17 @@ def approximations(line: str) -> list[tuple[str, object]]:
 
 
 def unbacked_approximations(prose: list[tuple[int, str]], outputs: list[str]) -> list[tuple[int, str]]:
+    """Rule 3. A phrase right after a metric word ("an accuracy of about 90%") is true of
+    a number printed with that metric's label, where the page prints that metric."""
     printed = printed_numbers(outputs)
     problems = []
     for n, line in prose:
         text = _text(line)
         for phrase, test in approximations(text):
             at = max(text.find(phrase), 0)
-            if not any(test(p) for p in printed) and not _claimed(line, Number(phrase, 0, "", 0, False, at, at + len(phrase))):
+            here = Number(phrase, 0, "", 0, False, at, at + len(phrase))
+            ends = [e.end() for e in _SENTENCE_END.finditer(text, 0, at)]
+            here.metric = _metric_before(text[ends[-1] if ends else 0:at])
+            if not any(test(p) for p in _candidates(here, printed)) and not _claimed(line, here):
                 problems.append((_line(n, line, at), phrase))
     return problems
