@@ -185,10 +185,6 @@ def built_with(tmp_path_factory):
 PLAIN_PAGE = "---\ndescription: A page.\n---\n# Page\n\nText.\n"
 
 
-def test_the_theme_s_page_around_the_article_passes(built_with):
-    assert not chrome_problems(built_with("nav:\n  - Home: index.md\n", PLAIN_PAGE))
-
-
 def test_markup_around_the_article_that_the_theme_did_not_make_is_refused(built_with):
     """The issue's examples (a nav label, the copyright, a front-matter title) and variants
     (hidden text in a nav label, an icon-like holder in the copyright), in one build."""
@@ -334,3 +330,19 @@ def test_a_notebook_s_copy_button_copies_the_code_the_cell_shows(tmp_path):
     assert forged != html
     cells, _ = notebook_census(forged)
     assert cells[0].refused == ["the copy button copies code other than the cell shows"]
+
+
+def test_markup_in_a_nav_label_is_refused_even_when_it_copies_the_theme_s(built_with):
+    """The theme's page around the article passes, and so does a label that reuses the
+    theme's own classes (it looks like the theme's markup): the texts the theme inserts
+    unescaped may hold no markup at all."""
+    from tests.harness.census import config_markup_problems
+
+    label = 'Home <span class="md-ellipsis">0.99</span>'
+    html = built_with(f"nav:\n  - '{label}': index.md\n", PLAIN_PAGE)
+    assert '<span class="md-ellipsis">0.99</span>' in html and not chrome_problems(html)
+    assert config_markup_problems({"nav": [{label: "index.md"}]})
+    assert config_markup_problems({"copyright": "&copy; 2026 &#48;.99"})
+    assert config_markup_problems({"title": "A page <kbd>0.99</kbd>"}, "docs/p.md")
+    assert not config_markup_problems({"nav": [{"Home": "index.md"}, {"Part": [{"A page": "a.md"}]}],
+                                       "copyright": "Text only", "site_name": "Keras"})

@@ -18,6 +18,7 @@ from tests.harness.census import (
     article,
     chrome_problems,
     comparable,
+    config_markup_problems,
     markdown_census,
     markdown_renderer,
     notebook_census,
@@ -194,6 +195,20 @@ def test_the_404_page_is_the_theme_s(site):
     assert not found, "404.html, around the article:\n" + "\n".join(found)
     body = BeautifulSoup(html, "html.parser").select_one("article.md-content__inner")
     assert [str(c) for c in body.children if str(c).strip()] == ["<h1>404 - Not found</h1>"], body
+
+
+def test_texts_the_theme_puts_around_the_article_hold_no_markup():
+    """Nav labels, the copyright, site and page titles are inserted unescaped by the theme:
+    none may hold markup (a label reusing the theme's classes would look like the theme's)."""
+    from mkdocs.utils.meta import get_data
+
+    found = config_markup_problems(yaml.safe_load((REPO / "mkdocs.yml").read_text()))
+    for page in PAGES:
+        _, meta = get_data(page.read_text(encoding="utf-8"))
+        found += config_markup_problems(meta, str(page.relative_to(REPO)))
+    for nb in NOTEBOOKS:
+        found += config_markup_problems(dict(notebooks.read(nb).metadata), str(nb.relative_to(REPO)))
+    assert not found, "\n".join(found)
 
 
 # What the site serves besides the pages: generated indexes, and the theme's own files.

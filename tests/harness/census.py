@@ -313,7 +313,7 @@ def markdown_census(page_html: str | Tag) -> list[Shown]:
     Markdown and theme do not make is refused (`_md_problem`)."""
     shown = []
     for tag in article(page_html).find_all(True):
-        reason = _md_problem(tag) if tag.name != "article" else None
+        reason = _md_problem(tag)
         if reason:
             shown.append(Shown("refused", f"{_describe(tag)}: {reason}", lang=f"<{tag.name}>"))
         elif tag.name == "pre":
@@ -794,4 +794,32 @@ def unchecked_docs_files(docs) -> list[str]:
             found.append(f"{rel}: a file of a kind the site's checks do not read ({path.suffix or 'no suffix'})")
         elif path.suffix == ".css" and rel.parent.as_posix() != "stylesheets":
             found.append(f"{rel}: a style sheet outside docs/stylesheets/")
+    return found
+
+
+# --- Text the configuration and front matter put around the article. ------------------
+
+_MARKUP = re.compile(r"<[a-zA-Z/!?]|&[#\w]+;")
+
+
+def config_markup_problems(config: dict, where: str = "mkdocs.yml") -> list[str]:
+    """Markup in the texts mkdocs.yml or a page's front matter puts in the page (nav labels,
+    titles, the copyright...): the theme inserts them unescaped, so a label could reuse the
+    theme's own classes, which `chrome_problems` would take for the theme's markup."""
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, str):
+            if _MARKUP.search(value):
+                found.append(f"{where}: {path or 'a value'} holds markup: {value[:60]!r}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if path.startswith("nav"):  # a nav entry is {label: page}
+                    walk(str(key), f"{path}, its label")
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(item, f"{path}[{n}]")
+
+    walk({k: v for k, v in config.items() if k not in ("markdown_extensions", "theme", "plugins")}, "")
     return found
