@@ -79,6 +79,9 @@ RAW_HTML = [
     f"{EDIT_BUTTON}\n",  # a copy of the theme's own icon
     '<div class="jp-OutputArea-output"><pre>0.99</pre></div>\n',
     '<details open><summary>s</summary><pre>0.99</pre></details>\n',
+    # comments that Python-Markdown and html.parser close later than a browser does
+    "<!--> <pre>import os</pre> -->\n",
+    "Text <!---> <xmp>import os</xmp> --> more.\n",
 ]
 
 
@@ -305,6 +308,7 @@ def test_the_census_counts_every_cell_of_an_nbformat_4_4_notebook(tmp_path):
         '<span style="font-size:0">0.99</span>',
         "    print(0.99)  # an indented code block",
         "```python\nprint(0.99)\n```",
+        "<!--> <pre>print(0.99)</pre> -->",
     ],
 )
 def test_a_markdown_cell_of_any_notebook_may_write_only_what_a_page_may(tmp_path, markdown):

@@ -38,7 +38,7 @@ import base64
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 from pygments.token import STANDARD_TYPES
 
 from .pages import UNCHECKED_PYTHON
@@ -311,8 +311,9 @@ def article_problems(root: Tag, check=_md_problem) -> list[str]:
 def markdown_census(page_html: str | Tag) -> list[Shown]:
     """Every block of a Markdown page's article, in page order; an element the site's
     Markdown and theme do not make is refused (`_md_problem`)."""
-    shown = []
-    for tag in article(page_html).find_all(True):
+    root = article(page_html)
+    shown = [Shown("refused", c, lang="comment") for c in _bad_comments(root)]
+    for tag in root.find_all(True):
         reason = _md_problem(tag)
         if reason:
             shown.append(Shown("refused", f"{_describe(tag)}: {reason}", lang=f"<{tag.name}>"))
@@ -435,7 +436,8 @@ def _nb_problem(tag: Tag) -> str | None:
 def notebook_problems(page_html: str | Tag) -> list[str]:
     """Every element of a notebook page's article that mkdocs-jupyter, its template and the
     theme would not make there (a markdown cell may hold only what its Markdown makes)."""
-    return article_problems(article(page_html), check=_nb_problem)
+    root = article(page_html)
+    return _bad_comments(root) + article_problems(root, check=_nb_problem)
 
 
 @dataclass
@@ -570,11 +572,23 @@ def raw_html_problems(renderer, source: str, first_line: int = 1) -> list[tuple[
     return _judge(recorded, source, first_line)
 
 
+# Comments a browser ends where Python-Markdown and html.parser do: not "<!-->" or
+# "<!--->" (which end at once in a browser, showing what follows), no "--" inside.
+_COMMENTS = re.compile(r"\s*(?:<!--(?!-?>)(?:(?!--).)*-->\s*)*", re.S)
+
+
+def _bad_comments(root: Tag) -> list[str]:
+    """Comments in a rendered article that a browser would end earlier than the census."""
+    return [f"a comment a browser ends early, showing what follows: <!--{c[:40]}-->"
+            for c in root.find_all(string=lambda t: isinstance(t, Comment))
+            if not _COMMENTS.fullmatch(f"<!--{c}-->")]
+
+
 def _judge(recorded, source: str, first_line: int) -> list[tuple[int | None, str]]:
     problems, seen = [], {}
     for raw in recorded:
         if isinstance(raw, str):
-            if re.fullmatch(r"\s*(<!--.*?-->\s*)*", raw, re.S):
+            if _COMMENTS.fullmatch(raw):
                 continue  # a comment: nothing a reader sees
             tags = _raw_tags(raw)
             if not tags and re.search(r"<[a-zA-Z!?]", raw):
