@@ -393,14 +393,14 @@ def scan(path: Path, text: str | None = None, root: Path | None = None) -> Page:
         adjacent_to_previous = previous is not None and all(
             not ln.strip() for ln in lines[previous.end_line : fence.line - 1])
         if fence.lang in OTHER_LANGS:
-            problem = other_block_problem(fence.lang, fence.body)
-            if problem:
-                raise PageError(f"{path}:{fence.line}: {problem}")
             if fence.lang != "bash" and adjacent_to_previous and previous.lang in PYTHON_LANGS | {OUTPUT_LANG}:
                 raise PageError(
                     f"{path}:{fence.line}: a {fence.lang} block right after a python fence or its output "
                     "reads as its result, which nothing checks: print it in an output block"
                 )
+            problem = other_block_problem(fence.lang, fence.body)
+            if problem:
+                raise PageError(f"{path}:{fence.line}: {problem}")
         if fence.lang in PYTHON_LANGS:
             _check_python_fence(fence, snippet_root)
             output = None
