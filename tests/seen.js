@@ -111,7 +111,13 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
         const label = input && set.querySelector(`:scope > .tabbed-labels > label[for="${input.id}"]`);
         if (!label) problems.push(`${where}: in a tab with no title to choose it by`);
         else {
-          input.checked = true;
+          if (!input.checked) {
+            input.checked = true;
+            // The theme eases a tab title's colour: measure it as it ends.
+            getComputedStyle(label).color;
+            document.getAnimations().filter(x => x.effect && x.effect.getComputedTiming().endTime !== Infinity)
+              .forEach(x => x.finish());
+          }
           pending.push([label, 'the title of the tab it is in: ' + where]);
         }
       }
@@ -164,6 +170,9 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
     return found;
   };
 
+  const FIRST = ['color', 'webkitTextFillColor', 'fontSize', 'visibility', 'opacity', 'textShadow',
+                 'letterSpacing', 'textDecorationLine', 'fontFamily', 'lineHeight'];
+  const firsts = new Map();
   // Every piece of text in `el`: visible, readable and inside the block.
   const textProblems = (el, box) => {
     const found = new Set();
@@ -183,6 +192,29 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
         if (!(size >= minText)) why.push(`font size ${style.fontSize}`);
         if (style.textShadow !== 'none') why.push(`text-shadow ${style.textShadow}`);
         if (parseFloat(style.webkitTextStrokeWidth) > 0) why.push('a text stroke');
+        if (style.textEmphasisStyle !== 'none') why.push(`text-emphasis ${style.textEmphasisStyle}`);
+        // The first line or letter of the block, or of one around it, drawn otherwise than
+        // the rest.
+        for (let b = parent; b; b = b.parentElement) {
+          if (!firsts.has(b)) {
+            const own = b === parent ? style : getComputedStyle(b);
+            const differs = [];
+            // A line drawn through the text by this element or one around it (decorations
+            // are drawn across the text of every element inside).
+            if (own.textDecorationLine !== 'none' && !(own.textDecorationLine === 'underline' &&
+                parseFloat(own.textDecorationThickness) <= 2))
+              differs.push(`text-decoration: ${own.textDecorationLine} ${own.textDecorationThickness}`);
+            if (!own.display.startsWith('inline')) {
+              for (const p of ['::first-line', '::first-letter']) {
+                const first = getComputedStyle(b, p);
+                differs.push(...FIRST.filter(q => first[q] !== own[q]).map(q => `${p} ${q}: ${first[q]}`));
+                if (first.backgroundColor !== 'rgba(0, 0, 0, 0)') differs.push(`${p} background: ${first.backgroundColor}`);
+              }
+            }
+            firsts.set(b, differs.length ? `${name(b)} drawn with ${differs.join(', ')}` : null);
+          }
+          if (firsts.get(b)) why.push(firsts.get(b));
+        }
         const changed = parent === el ? [] : alteration(parent);
         if (changed.length) why.push(changed.join(', '));
         const fill = rgba(style.webkitTextFillColor) || rgba(style.color);

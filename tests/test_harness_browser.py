@@ -18,6 +18,7 @@ from tests.test_browser import DESKTOP, DOCS, PHONE, Visit, browser, pages, serv
 from tests.test_browser_pages import (
     LABELS,
     added_problems,
+    dark,
     seen_problems,
     style_problems,
 )
@@ -38,7 +39,7 @@ def tab(browser):
     visit.close()
 
 
-def checked(visit, pages, path, css="", html=None, width=PHONE):
+def checked(visit, pages, path, css="", html=None, width=PHONE, scheme=None):
     """All the problems the browser checks find on the page at `path`, served with `css`
     added to extra.css and `html(page)` applied to the page's HTML."""
     def edited_css(route):
@@ -55,6 +56,8 @@ def checked(visit, pages, path, css="", html=None, width=PHONE):
         visit.page.route(pages + path, edited_html)
     try:
         visit.open(pages + path)
+        if scheme == "dark":
+            dark(visit)
         return (style_problems(visit, pages, path) + added_problems(visit)
                 + seen_problems(visit, path, f"{width['width']} px"))
     finally:
@@ -102,12 +105,38 @@ HIDING = {
                 "margin-bottom: -40rem !important; pointer-events: none }", "covered by"),
     "a wide box in a narrow window": (".md-typeset p.figure { width: 1px; padding: 0 }",
                                       "out of view"),
+    "behind the page": (".md-typeset .language-output { position: relative; z-index: -1 }",
+                        "covered by"),
+    "overlapping letters": (".md-typeset .language-output code { letter-spacing: -0.55em }",
+                            "wide a character"),
+    "lines on top of each other": (".md-typeset .language-output code { line-height: 0 }",
+                                   "covered by"),
+    "content-visibility": (".md-typeset .language-output { content-visibility: hidden !important }",
+                           "not visible"),
+    "first line": (".md-typeset .language-output code::first-line { color: #fff }", "::first-line"),
+    "first letter": (".md-typeset .language-output code::first-letter { font-size: 1px }",
+                     "::first-letter"),
+    "struck through": (".md-typeset .language-output code { text-decoration: line-through 1em #f5f5f5 }",
+                       "text-decoration"),
+    "an outline over it": (".md-typeset .language-output code { outline: 40rem solid #fff; "
+                           "outline-offset: -2px }", "paints outside its box"),
+    "a shadow over it": (".md-typeset .language-output + p { box-shadow: 0 -20rem 0 20rem #fff }",
+                         "paints outside its box"),
+    "the header's shadow": (".md-header { box-shadow: 0 0 0 100rem #fff }", "paints outside its box"),
+    "a picture moved out of its box": (".md-typeset p.figure img { object-position: 100rem 0 }",
+                                       "moved inside its box"),
+    "a squashed picture": (".md-typeset p.figure img { height: 3rem }", "drawn"),
+    "the label over the output": (".md-typeset .language-output::before { position: absolute; "
+                                  "height: 20rem; width: 100%; background: #fff; z-index: 2 }",
+                                  "covered by"),
+    "dark scheme only": ('[data-md-color-scheme="slate"] .md-typeset .language-output code span '
+                         '{ color: #1e2129 !important }', "contrast"),
 }
 
 
 @pytest.mark.parametrize("css, expected", HIDING.values(), ids=HIDING.keys())
 def test_a_style_that_hides_a_block_is_refused(css, expected, tab, pages):
-    found = checked(tab, pages, FIGURE_PAGE, css=css)
+    found = checked(tab, pages, FIGURE_PAGE, css=css, scheme="dark" if "slate" in css else None)
     assert any(expected in problem for problem in found), found
 
 
@@ -193,9 +222,11 @@ def test_a_style_that_adds_text_or_a_picture_is_refused(css, expected, tab, page
 
 
 def extra_css_problems(css: str) -> list[str]:
-    """extra.css may load nothing (no url(), no @import or other at-rule but @media) and
-    may write text with `content` only in the rules that draw the Output label, and only
-    that word."""
+    """extra.css may load nothing (no url(), no @import), may write text with `content`
+    only in the rules that draw the Output label, and only that word. It has no at-rule:
+    no @media, so that its rules are the same at every width and the two widths the
+    browser checks stand for all; and the rules of one colour scheme set only colours, so
+    that the light scheme (phone) and the dark one (desktop) stand for both."""
     problems = []
     labels = {f"{s}::before" for s in LABELS}
 
@@ -208,14 +239,10 @@ def extra_css_problems(css: str) -> list[str]:
                 if getattr(token, inner, None):
                     walk(getattr(token, inner), where)
 
-    def rules(nodes, media=False):
+    def rules(nodes):
         for rule in nodes:
             if rule.type == "at-rule":
-                if rule.lower_at_keyword != "media" or media:
-                    problems.append(f"@{rule.at_keyword} is not allowed")
-                    continue
-                rules(tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                               skip_whitespace=True), media=True)
+                problems.append(f"@{rule.at_keyword} is not allowed")
             elif rule.type == "qualified-rule":
                 selectors = {" ".join(s.split()) for s in tinycss2.serialize(rule.prelude).split(",")}
                 for decl in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
@@ -227,8 +254,12 @@ def extra_css_problems(css: str) -> list[str]:
                     value = tinycss2.serialize(decl.value).strip()
                     if decl.lower_name == "content" and not (selectors <= labels and value == '"Output"'):
                         problems.append(f"{where}: content {value!r} outside the Output label")
-                    if decl.lower_name in ("list-style", "list-style-type") and '"' in value + "'":
+                    if decl.lower_name in ("list-style", "list-style-type") and re.search("[\"']", value):
                         problems.append(f"{where}: a list marker of text")
+                    if "data-md-color-scheme" in tinycss2.serialize(rule.prelude) and not (
+                            decl.lower_name in ("color", "background-color")
+                            or (decl.name.startswith("--") and decl.name.endswith("-color"))):
+                        problems.append(f"{where}: a colour scheme's rule sets more than colours")
             elif rule.type == "error":
                 problems.append(f"unreadable CSS: {rule.message}")
 
@@ -253,6 +284,9 @@ def test_extra_css_loads_nothing_and_adds_only_the_output_label():
     ".x::after { con\\74 ent: 'hi' }",
     ".x li { list-style-type: '99% ' }",
     "@media screen { .x::after { content: 'hi' } }",
+    "@media (min-width: 40em) { .x { opacity: 0 } }",
+    "[data-md-color-scheme=slate] .language-output { opacity: 0 }",
+    "[data-md-color-scheme=\"slate\"] .language-output { --md-code-font-size: 1px }",
 ])
 def test_extra_css_rules_catch_what_loads_or_adds_text(css):
     assert extra_css_problems(css), css
