@@ -104,10 +104,11 @@ def blocks(notebook, path: Path, make_block) -> list:
             raise PageError(f"{where}: the cell shows an output the tests cannot check: {sorted(others[0].data)}")
         text = shown_text(cell)
         tolerance = None
-        for n, ln in enumerate(cell.source.split("\n"), start=1):
-            declared = tolerance_in(ln.strip()[2:]) if ln.strip().startswith("# ") else None
+        for comment in comments.find(cell.source):
+            n, text = comment.line, comment.text.strip()
+            declared = tolerance_in(text[2:]) if text.startswith("# ") and not comment.after_code else None
             if declared is None:
-                if mentions_tolerance(ln) and "#" in ln:
+                if mentions_tolerance(text):
                     raise PageError(
                         f"{where}, line {n}: a tolerance is declared by a comment line that is the sentence, "
                         f"word for word: # {TOLERANCE_SENTENCE.format('0.005')}"
