@@ -20,9 +20,16 @@ and notebooks (``*.ipynb``, read by notebooks.py). Each gives a list of blocks
 * a figure a block leaves open must be the figure the page shows for it, coordinates
   within :data:`tests.harness.normalise.FIGURE_TOLERANCE_PX`;
 * content tabs are alternatives: each tab of a group runs from the state before the
-  group, and the page goes on from its first tab;
+  group, and the page goes on from its first tab; each later tab's process also runs the
+  blocks after the group (up to the next group), which must print the same after it;
+* step and elapsed times in Keras progress lines are masked, but each one shown must be
+  within TIMING_FACTOR of the time the run printed there (:func:`timing_problems`);
+* a block that differs fails and the page goes on; only an exception (not marked
+  ``raises``) stops it, since later blocks depend on its state;
 * ``pytest --update-outputs`` rewrites outputs, shape comments and figures from the
-  real run instead of failing on them.
+  real run instead of failing on them; it runs each page twice (two processes) and
+  refuses output that differs between the runs beyond the block's tolerance, and lists
+  what it rewrote (from xdist workers too).
 """
 
 from __future__ import annotations
@@ -711,10 +718,11 @@ class FenceItem(pytest.Item):
                     self.note_update("shape comment", n, code_file)
                 else:
                     problems.append(
-                        f"{name}:{n}: shape comment says {m.group('shape')}, the layer's output shape is {real} "
-                        f"(to write it: {self.update_hint()})"
+                        f"{name}:{n}: shape comment says {m.group('shape')}, the layer's output shape is {real}"
                     )
         if problems:
+            if any("the layer's output shape is" in p for p in problems):
+                problems.append(f"(to write the layers' shapes: {self.update_hint()})")
             raise FenceFailure(f"{self.page.rel(block.line)}: " + "\n".join(problems))
 
     def repr_failure(self, excinfo, style=None):
