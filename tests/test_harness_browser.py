@@ -165,6 +165,12 @@ def test_a_notebook_cell_styled_away_is_refused(tab, pages):
     assert any("cell figure" in p and "drawn" in p for p in found), found
 
 
+def test_a_style_written_in_a_notebook_cell_is_refused(tab, pages):
+    found = checked(tab, pages, NOTEBOOK_PAGE, html=lambda h: h.replace(
+        '<div class="jp-Cell-inputWrapper"', '<style>.x {}</style><div class="jp-Cell-inputWrapper"', 1))
+    assert any("written by the page" in p for p in found), found
+
+
 MARKUP = {
     # Hiding by not rendering: the block is in the HTML, the browser draws nothing of it.
     "noframes": (lambda h: h.replace('<div class="language-output highlight">',
