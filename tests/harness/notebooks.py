@@ -105,10 +105,10 @@ def blocks(notebook, path: Path, make_block) -> list:
         text = shown_text(cell)
         tolerance = None
         for comment in comments.find(cell.source):
-            n, text = comment.line, comment.text.strip()
-            declared = tolerance_in(text[2:]) if text.startswith("# ") and not comment.after_code else None
+            n, said = comment.line, comment.text.strip()
+            declared = tolerance_in(said[2:]) if said.startswith("# ") and not comment.after_code else None
             if declared is None:
-                if mentions_tolerance(text):
+                if mentions_tolerance(said):
                     raise PageError(
                         f"{where}, line {n}: a tolerance is declared by a comment line that is the sentence, "
                         f"word for word: # {TOLERANCE_SENTENCE.format('0.005')}"
