@@ -95,6 +95,10 @@ REFUSED = [
     ("keycap digits", "The model is right 9\ufe0f\u20e39\ufe0f\u20e3% of the time."),
     ("hedged value of another metric", "The accuracy is about 0.35 at the end."),
     ("trainable parameters", "The model has 7,850 trainable parameters."),
+    ("spelled decimal", "The model reaches zero point nine nine on the test set."),
+    ("slash ratio", "The model gets 99/100 of the test set right."),
+    ("per mille", "The model reaches 990‰ on the test set."),
+    ("clause between metric and value", "The accuracy on the test set, after training, is 0.3512."),
     ("input value", '<input value="0.99">'),
     # kind: a percentage is not the 5 of "Epoch 5/5", a mantissa not an integer
     ("percent vs epoch count", "Only 5% of the images are wrong."),
@@ -129,6 +133,8 @@ PASSES = [
     ("backticked code", "Pass `Dense(10)` and `activation=\"relu\"`, shape `(None, 28, 28)`, `float32`."),
     ("licence versions", "Released under CC BY-SA 3.0 and the GNU GPL v3."),
     ("formula argument", "The first loss is near ln(10) for ten classes."),
+    ("epoch counter", "After epoch 3/5 the model reaches 0.91."),
+    ("a count near a metric", "The loss on its 128 examples is averaged; on 5 of 5 seeds it fell."),
 ]
 
 

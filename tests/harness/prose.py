@@ -124,6 +124,11 @@ def normalise_text(text: str, source: bool = False) -> str:
     text = _DECIMAL_COMMA.sub(
         lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0" else f"{m.group(1)}.{m.group(2)}", text)
     text = _PERCENT_WORDS.sub(r"\1%", text)
+    # Per mille and per ten thousand are percentages too: 990‰ is 99.0%.
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*([‰‱])", lambda m: _per(m.group(1), 10 if m.group(2) == "‰" else 100), text)
+    # "zero point nine nine" is 0.99.
+    text = _SPELLED_DECIMAL.sub(lambda m: f"{_spelled(m.group('whole'))}." + "".join(
+        str(_UNITS_WORDS.index(w.lower())) for w in re.split(r"[\s-]+", m.group("digits"))), text)
     # A percentage in words ("ninety-nine percent") is a percentage.
     text = _WORDS_PERCENT.sub(lambda m: f"{_spelled(m.group('n'))}%", text)
     return text
@@ -135,6 +140,17 @@ _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SPELLED = (r"(?:(?:one |a )?hundred|(?:" + "|".join(_TENS_WORDS) + r")(?:[- ](?:" + "|".join(_UNITS_WORDS[1:10])
             + r"))?|" + "|".join(_UNITS_WORDS) + r")")
 _WORDS_PERCENT = re.compile(r"\b(?P<n>" + _SPELLED + r")\s*(?:%|per\s*cent\b|percent(?:age points?)?\b)", re.IGNORECASE)
+
+
+_DIGIT_WORDS = "|".join(_UNITS_WORDS[:10])
+_SPELLED_DECIMAL = re.compile(r"\b(?P<whole>" + _SPELLED + r")\s+point\s+(?P<digits>(?:" + _DIGIT_WORDS + r")(?:[\s-]+(?:"
+                              + _DIGIT_WORDS + r"))*)\b", re.IGNORECASE)
+
+
+def _per(number: str, divisor: int) -> str:
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    places = decimals + (1 if divisor == 10 else 2)
+    return f"{float(number) / divisor:.{places}f}%"
 
 
 def _spelled(words: str) -> int:
@@ -322,7 +338,7 @@ def _locate(chunks: list[str], source_lines: list[tuple[int, str]]) -> list[tupl
         anchors = []
         offset = 0
         for k, text_line in enumerate(chunk.split("\n")):
-            words = re.findall(r"[^\W\d_]{3,}|\d+(?:\.\d+)?", text_line)[:4]
+            words = re.findall(r"[^\W\d_]{3,}", text_line)[:4]
             if words:
                 at = search(lambda line, words=words: all(w in line for w in words), cursor)
                 if at is not None:
@@ -701,14 +717,19 @@ def _metric_in(text: str) -> tuple[str, bool] | None:
     return found
 
 
-def _metric_before(gap: str) -> tuple[str, bool] | None:
+def _metric_before(gap: str, loose: bool = False) -> tuple[str, bool] | None:
     """The metric whose value the number right after ``gap`` is: the last metric word of
-    the gap, if only a colon, an equals sign or a linking word ("of", "is", "reached")
-    stands between them."""
+    the gap, if only a colon, an equals sign, linking words ("of", "is", "reached") or a
+    short clause ("on the test set, after training,": eight words at most, no "and",
+    "than", no sentence's end; ``loose``, for decimals and percentages, whose metric only
+    narrows what may back them) stands between them."""
     last = None
     for m in _METRIC.finditer(gap):
         last = m
-    if last is None or not _ATTACHED.fullmatch(gap[last.end():]):
+    tail = gap[last.end():] if last is not None else ""
+    if last is None or not (_ATTACHED.fullmatch(tail) or loose and (
+            len(re.findall(r"[^\W\d_]+", tail)) <= 8 and not re.search(r"[.;!?]\s", tail + " ")
+            and not re.search(r"\b(?:and|but|while|whereas|than|or)\b", tail))):
         return None
     return next(k for k, _ in _METRICS if last.group(k)), bool(last.group("val"))
 
@@ -744,7 +765,7 @@ def prose_numbers(text: str) -> list[Number]:
         if previous_end < sentence_start:
             previous_metric = None
         gap = text[max(previous_end, sentence_start):m.start()]
-        metric = _metric_before(gap)
+        metric = _metric_before(gap, loose=number.kind != "int")
         if metric is None and number.kind != "int":
             # "0.91 accuracy", "87% validation accuracy"
             after = re.match(r"\s*(?:val_|validation\s+|test\s+|training\s+)?[A-Za-z_]+", text[m.end():])
@@ -996,7 +1017,8 @@ _FRACTION = re.compile(
     r"(?P<part>thirds|quarters|fifths|tenths|(?:half|third|quarter|fifth|tenth)(?=\s+of\b))\b"
     r"|\b(?P<hedge2>about|around|roughly|approximately|nearly|almost|over|under|more than|less than)"
     r"\s+half\b", re.I)
-_RATIO = re.compile(r"\b(?P<a>" + _COUNT + r")\s+(?:in|out of)\s+(?P<b>" + _COUNT + r")\b(?!\s*(?:epochs?|steps?|batches)\b)", re.I)
+_RATIO = re.compile(r"\b(?P<a>" + _COUNT + r")\s+(?:in|out of)\s+(?P<b>" + _COUNT + r")\b(?!\s*(?:epochs?|steps?|batches)\b)"
+                    r"|(?<!epoch )(?<!step )(?<!batch )(?<![\w./])(?P<a2>\d+)\s*/\s*(?P<b2>\d+)(?![\w./])", re.I)
 _MAGNITUDES = {"dozens": (24, 200), "hundreds": (200, 1_000), "thousands": (2_000, 1_000_000),
                "millions": (2_000_000, 1_000_000_000)}
 _MAGNITUDE = re.compile(r"\b(?:(?P<scale>tens|hundreds) of (?P<unit>thousands|millions)"
@@ -1071,7 +1093,8 @@ def approximations(line: str) -> list[tuple[str, object]]:
       "at most" the number itself too (not "over 30 epochs": "over" names a span there);
       a hedged percentage is true of printed percentages and proportions only;
     - a fraction ("a third of", "two thirds", "about half"), or a ratio ("nine in ten",
-      "1 in 4"): a printed proportion (0.33) or percentage (33%) within 0.05 of it;
+      "1 in 4", "99/100", not "epoch 3/5"): a printed proportion (0.33) or percentage (33%)
+      within 0.05 of it;
     - a magnitude ("tens of thousands", "hundreds of", "thousands of"): a printed number in
       its range (tens of thousands: 10,000 to 99,999).
     """
@@ -1090,7 +1113,7 @@ def approximations(line: str) -> list[tuple[str, object]]:
             value, hedge = 0.5, m.group("hedge2")
         found.append((m.group(0), _hedged(hedge, value, 0.05, False, fraction=True)))
     for m in _RATIO.finditer(line):
-        a, b = _count(m.group("a")), _count(m.group("b"))
+        a, b = _count(m.group("a") or m.group("a2")), _count(m.group("b") or m.group("b2"))
         if b > a > 0:
             found.append((m.group(0), _hedged("", a / b, 0.05, False, fraction=True)))
     for m in _MAGNITUDE.finditer(line):
