@@ -191,13 +191,18 @@ def test_keras_names_after_a_tab_group_must_agree(site):
                                  "*-dense", "*+dense_1"])
 
 
-def test_the_check_after_tabs_stops_at_the_next_group(site):
-    """Each group is checked for the code up to the next group: a second group that sets
-    the state anew makes the two tabs of the first agree again."""
-    page = tabs("x = 1", "x = 2", "y = 0", "").replace("```output\n\n```\n", "")
-    page += '\n=== "Three"\n\n    ```python\n    x = 5\n    ```\n\n=== "Four"\n\n    ```python\n    x = 5\n    ```\n'
-    page += "\n```python\nprint(x)\n```\n\n```output\n5\n```\n"
-    site({"p.md": page}).assert_outcomes(passed=7)
+def test_code_after_two_groups_is_checked_after_each_tab_of_the_first(site):
+    """A group right after another hides nothing: a later tab's process goes on to the
+    page's end, through later groups by their first tab. A second group that sets the
+    state anew makes the first group's tabs agree again."""
+    first = tabs("x = 1", "x = 2", "y = 0", "").replace("```output\n\n```\n", "")
+    first = first.replace("```python\ny = 0\n```\n", "")
+    second = '\n===! "Three"\n\n    ```python\n    {0}\n    ```\n\n=== "Four"\n\n    ```python\n    {0}\n    ```\n'
+    end = "\n```python\nprint(x)\n```\n\n```output\n{0}\n```\n"
+    result = site({"p.md": first + second.format("z = 3") + end.format(1)})
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(['*docs/p.md:31: this code prints something else when the reader ran the tab "Two" (docs/p.md:11)*'])
+    site({"p.md": first + second.format("x = 5") + end.format(5)}).assert_outcomes(passed=6)
 
 
 # Class 11: the harness stays out of the page's reach in the page's process.

@@ -20,8 +20,8 @@ and notebooks (``*.ipynb``, read by notebooks.py). Each gives a list of blocks
 * a figure a block leaves open must be the figure the page shows for it, coordinates
   within :data:`tests.harness.normalise.FIGURE_TOLERANCE_PX`;
 * content tabs are alternatives: each tab of a group runs from the state before the
-  group, and the page goes on from its first tab; each later tab's process also runs the
-  blocks after the group (up to the next group), which must print the same after it;
+  group, and the page goes on from its first tab; each later tab's process also runs
+  what the page runs after the group, to its end, which must print the same after it;
 * step and elapsed times in Keras progress lines are masked, but each one shown must be
   within TIMING_FACTOR of the time the run printed there (:func:`timing_problems`);
 * a block that differs fails and the page goes on; only an exception (not marked
@@ -363,26 +363,22 @@ class DocPage(pytest.File):
         """The blocks (indexes into ``runnable``) a line runs, in order.
 
         The page's line runs every block outside tabs and the first tab of each group. A
-        later tab's line runs that tab's blocks and then the blocks after its group, up to
-        the next group of tabs or the page's end: what follows a group must print the same
-        whichever tab the reader ran (the page shows it once).
+        later tab's line runs that tab's blocks and then what the page's line runs after
+        its group, to the page's end (later groups by their first tab): what follows a
+        group must print the same whichever tab the reader ran, since the page shows it
+        once. One tab differs from the page's line at a time, not every combination.
         """
         runnable = self.runnable
         if key == "main":
             return [i for i, b in enumerate(runnable) if self.key_of(b) == "main"]
         own = [i for i, b in enumerate(runnable) if b.tab == key]
         last = max(i for i, b in enumerate(runnable) if b.tab and b.tab[0] == key[0])
-        after = []
-        for i in range(last + 1, len(runnable)):
-            if runnable[i].tab is not None:
-                break
-            after.append(i)
-        return own + after
+        return own + [i for i in range(last + 1, len(runnable)) if self.key_of(runnable[i]) == "main"]
 
     def alternatives(self, index: int) -> list:
         """The later tabs' lines that also run this block (one after their group)."""
         block = self.runnable[index]
-        if block.tab is not None:
+        if self.key_of(block) != "main":
             return []
         keys = sorted({b.tab for b in self.runnable if b.tab is not None and b.tab[1] > 0})
         return [k for k in keys if index in self.sequence(k)]
