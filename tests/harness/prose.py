@@ -577,9 +577,10 @@ def served_problems(page_html, page_path: Path | None = None, linked_outputs=Non
 
     if linked_outputs is not None:
         for link in soup.find_all("a", href=True):
-            if not inside_page_text(link):
+            texts = html_text(link)
+            if any(re.search(r"\d", t) for t in texts) and not inside_page_text(link):
                 theirs = printed_numbers(linked_outputs(link["href"]) or [])
-                problems += _chrome_problems(html_text(link), theirs, title_text, f"the link to {link['href']}")
+                problems += _chrome_problems(texts, theirs, title_text, f"the link to {link['href']}")
 
     def skip(tag) -> bool:
         return _page_text_in_chrome(tag) or (linked_outputs is not None and tag.name == "a" and tag.has_attr("href"))
