@@ -351,3 +351,13 @@ def stored_notebook(markdown: str) -> str:
 def test_a_notebooks_prose_is_read_as_rendered_by_the_plugin(site, markdown):  # noqa: F811
     result = site({"t.ipynb": stored_notebook(markdown)}, "-k", "prose")
     assert result.parseoutcomes().get("failed", 0) == 1, result.stdout.str()[-2000:]
+
+
+def test_an_update_names_a_restated_number_in_any_form_the_reader_reads(site):  # noqa: F811
+    page = ("The loss ends at *0,35* (**35 percent** of the start).\n\n"
+            "```python\nprint('loss 0.29 of 1.0, 29%')\n```\n\n```output\nloss 0.35 of 1.0, 35%\n```\n")
+    result = site({"p.md": page}, "--update-outputs")
+    result.stdout.fnmatch_lines([
+        "*docs/p.md:1: the prose says 0.35, which the old output printed and the new one does not*",
+        "*docs/p.md:1: the prose says 35%, which the old output printed and the new one does not*",
+    ])
