@@ -99,6 +99,9 @@ REFUSED = [
     ("slash ratio", "The model gets 99/100 of the test set right."),
     ("per mille", "The model reaches 990‰ on the test set."),
     ("clause between metric and value", "The accuracy on the test set, after training, is 0.3512."),
+    ("letter O for zero", "The model reaches O.99 on the test set."),
+    ("letters O for zeros", "The model is right 1OO% of the time."),
+    ("a proportion is not a count", "The model ends with an accuracy of 1."),
     ("input value", '<input value="0.99">'),
     # kind: a percentage is not the 5 of "Epoch 5/5", a mantissa not an integer
     ("percent vs epoch count", "Only 5% of the images are wrong."),
@@ -134,6 +137,7 @@ PASSES = [
     ("licence versions", "Released under CC BY-SA 3.0 and the GNU GPL v3."),
     ("formula argument", "The first loss is near ln(10) for ten classes."),
     ("epoch counter", "After epoch 3/5 the model reaches 0.91."),
+    ("a transformation, not a result", "Each feature is scaled to mean 0 and standard deviation 1."),
     ("a count near a metric", "The loss on its 128 examples is averaged; on 5 of 5 seeds it fell."),
 ]
 

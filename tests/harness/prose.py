@@ -27,7 +27,9 @@ Each number has a kind, and is matched only against printed numbers of its kind:
   as a number of its own);
 - an *integer* is a count the page's code sets and the reader sees there (10 classes,
   3 layers, 5 epochs, 28 x 28 pixels): integers are not checked by rule 1, except when
-  the prose makes one a measurement: with a metric word (``a loss of 3``, ``MAE 3``),
+  the prose makes one a measurement: a training metric's value (``a loss of 3``,
+  ``MAE 3``; not "scaled to mean 0 and standard deviation 1", which describes a
+  transformation, and not a proportion rounded: "an accuracy of 1" is not 0.91),
   a unit of time or memory size (``12 s``, ``16 ms``, ``3 MB``) or a count of
   parameters (``7,850 parameters``);
 - a *version* (``Keras 3.15``, ``TensorFlow 2.21``, ``tensorflow==2.21.0``, ``v3.15``, any
@@ -120,6 +122,8 @@ def normalise_text(text: str, source: bool = False) -> str:
     if source:
         text = re.sub(r"(?<![\w\\])[*_]+(?=[-.\d])|(?<=\d)[*_]+(?!\w)", "", text)
     text = re.sub(r"(?<=\d)[·•](?=\d)", ".", text)
+    # A letter O among digits reads as a zero: O.99, 1O%.
+    text = re.sub(r"(?<![\w.])[Oo](?=[.,]\d)|(?<=\d)[Oo]+(?=[\d%.,]|\b)", lambda m: "0" * len(m.group(0)), text)
     # 0,99 and 12,5 are decimals; 1,797 and 1,000,000 are thousands.
     text = _DECIMAL_COMMA.sub(
         lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0" else f"{m.group(1)}.{m.group(2)}", text)
@@ -660,6 +664,7 @@ _METRICS = [
     ("epoch", r"epochs?"), ("step", r"steps?"),
 ]
 _COUNTERS = {"epoch", "step"}
+_STATISTICS = {"mean", "std"}  # descriptive: an integer after them is not a training result
 _METRIC = re.compile(
     r"(?<![A-Za-z])(?P<val>val_|validation\s+)?(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _METRICS) + r")(?![A-Za-z])",
     re.IGNORECASE)
@@ -681,10 +686,12 @@ class Number:
 
     @property
     def measured(self) -> bool:
-        """Whether rule 1 checks it: integers only when the prose makes them a measurement."""
+        """Whether rule 1 checks it: integers only when the prose makes them a measurement
+        (a training metric's value, a time, a size, a parameter count; "scaled to mean 0
+        and standard deviation 1" describes a transformation, not a result)."""
         if self.kind in ("decimal", "percent", "version"):
             return True
-        return self.unit or (self.metric is not None and self.metric[0] not in _COUNTERS)
+        return self.unit or (self.metric is not None and self.metric[0] not in _COUNTERS | _STATISTICS)
 
 
 def _number(m: re.Match) -> Number:
@@ -905,8 +912,9 @@ def backed(number: Number, printed: list[Printed], code: frozenset[float] = froz
                       or p.decimals >= number.decimals and _close(target, number.decimals, p.value, number.signed))
             else:
                 ok = False
-        else:  # an integer made a measurement
-            ok = p.kind in ("int", "decimal") and _close(target, 0, p.value, number.signed)
+        else:  # an integer made a measurement; a proportion rounds to none ("accuracy 1" is not 0.91)
+            ok = (p.kind == "int" or p.kind == "decimal" and (abs(p.value) >= 1 or abs(abs(p.value) - target) < 1e-12)
+                  ) and _close(target, 0, p.value, number.signed)
         if ok:
             return True
     return False
