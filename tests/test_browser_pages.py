@@ -322,7 +322,11 @@ def test_page_loads_cleanly_and_fits_a_phone(path, pages, phone):
     finally:
         phone.page.goto("about:blank")  # so that going back to a phone lays out nothing
         phone.page.set_viewport_size(PHONE)
-    assert not cut, (f"{url}: at {DESKTOP['width']} px these Python lines are wider than "
-                     f"their block (break them deliberately): {cut}")
-    assert not unseen, (f"{url}: blocks the reader does not see as the harness checked "
+    failures = []
+    if cut:
+        failures.append(f"{url}: at {DESKTOP['width']} px these Python lines are wider than "
+                        f"their block (break them deliberately): {cut}")
+    if unseen:
+        failures.append(f"{url}: blocks the reader does not see as the harness checked "
                         f"them:\n" + "\n".join(unseen))
+    assert not failures, "\n".join(failures)
