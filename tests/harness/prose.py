@@ -170,14 +170,7 @@ def _spelled(words: str) -> int:
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "label", "summary",
                "div", "blockquote", "figcaption", "tr", "table", "ul", "ol", "details", "br", "hr", "section",
                "article", "header", "footer", "nav", "title", "option", "caption", "figure", "pre"}
-_NUMBER_ONLY = re.compile(r"\s*[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?\s*%?\s*")
 _TOLERANCE_CLAUSE = re.compile(r"±\s*\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-
-
-def _inline_code_is_value(code: str) -> bool:
-    """A backticked number alone is a value; a backticked pin is a version; the rest is code."""
-    code = normalise_text(code)
-    return bool(_NUMBER_ONLY.fullmatch(code) or _PIN_CODE.fullmatch(code.strip()))
 
 
 def html_text(root, skip=None) -> list[str]:
@@ -648,7 +641,6 @@ _NAMES = sorted({*PINS, *_ALIASES, "tensorflow"}, key=len, reverse=True)
 _NAME_RE = "|".join(re.escape(n).replace(r"\-", "[-_ ]").replace(r"\ ", r"\s+") for n in _NAMES)
 _VERSION = re.compile(r"(?<![\w.-])(?P<name>" + _NAME_RE + r")(?:\s*(?:==|>=|<=|~=|@)\s*|\s+version\s+|\s*v|\s+)"
                       r"(?P<ver>\d+(?:\.\d+)*)(?![\d])", re.IGNORECASE)
-_PIN_CODE = re.compile(r"(?:" + _NAME_RE + r")\s*(?:==|>=|<=|~=)\s*\d+(?:\.\d+)*(?:\.\*)?", re.IGNORECASE)
 
 # Metric words, longest first; output labels and prose words share them.
 _METRICS = [
