@@ -177,6 +177,13 @@ def test_code_after_a_tab_group_must_print_the_same_after_every_tab(site):
     site({"p.md": tabs("x = 1", "x = 3 - 2", "print(x)", "1")}).assert_outcomes(passed=4)
 
 
+def test_the_check_after_a_tab_group_holds_for_one_selected_block(site):
+    """Selecting only the block after the group (a node id) still runs it after each tab."""
+    result = site({"p.md": tabs("x = 1", "x = 2", "print(x)", "1")}, "docs/p.md::line_17")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['*docs/p.md:17: this code prints something else when the reader ran the tab "Two"*'])
+
+
 def test_keras_names_after_a_tab_group_must_agree(site):
     """A variant: both tabs build the same model, one of them with a throwaway layer first,
     so the layer below the group gets another name after it; the difference shows two
