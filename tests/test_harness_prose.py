@@ -344,10 +344,6 @@ def stored_notebook(markdown: str) -> str:
     return nbformat.writes(nb)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "until tests/harness/plugin.py's NotebookPage.prose_and_outputs returns "
-    "prose.notebook_prose(self.notebook, self.path) instead of notebooks.prose(self.notebook): "
-    "notebooks.prose reads raw Markdown lines, strips inline code and eats text after '<'"))
 @pytest.mark.parametrize("markdown", [
     "The model reaches `0.99` on the test set.",  # backticks: stripped by notebooks.prose
     "Since 2 < 3, the model reaches 0.99 > the baseline.",  # eaten as a tag by notebooks.prose

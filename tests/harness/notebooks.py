@@ -26,7 +26,7 @@ import nbformat
 
 from . import comments
 from .normalise import MAX_TOLERANCE, TOLERANCE_SENTENCE, mentions_tolerance, tolerance_in
-from .rules import INLINE_CODE, LINK_TARGET, NOT_RUN, PageError
+from .rules import NOT_RUN, PageError
 
 RAISES, WARNS, SKIP = "raises-exception", "warns", "skip-execution"
 KNOWN_TAGS = {RAISES, WARNS, SKIP}
@@ -160,22 +160,6 @@ def _check_markdown_cell(source: str, where: str) -> None:
         if problem:
             raise PageError(f"{where}, line {n + 1}: {problem}")
         n = end + 1
-
-
-def prose(notebook) -> list[tuple[int, str]]:
-    """The markdown cells' lines, numbered by cell (the line a failure points to)."""
-    lines = []
-    for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "markdown":
-            continue
-        in_code = False
-        for line in cell.source.split("\n"):
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-                continue
-            if not in_code:
-                lines.append((number, LINK_TARGET.sub(" ", INLINE_CODE.sub(" ", line))))
-    return lines
 
 
 def shown_outputs(notebook) -> list[str]:

@@ -474,7 +474,7 @@ class NotebookPage(DocPage):
     def prose_and_outputs(self):
         from . import notebooks
 
-        return notebooks.prose(self.notebook), notebooks.shown_outputs(self.notebook)
+        return prose.notebook_prose(self.notebook, self.path), notebooks.shown_outputs(self.notebook)
 
     def record_output(self, block: Block, result: dict) -> None:
         from . import notebooks

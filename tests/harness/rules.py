@@ -20,6 +20,3 @@ PYTHON_LANGS = {"python", "py", "python3", "py3", "pyi"}
 OUTPUT_LANG = "output"
 # What code that is not run must tell the reader, in a fence's title or a cell's first line.
 NOT_RUN = re.compile(r"^Not run here: \S.{7,}")
-# Inline code and link targets / tags in a line of Markdown.
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+\1")
-LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>")
