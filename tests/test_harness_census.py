@@ -128,7 +128,7 @@ def test_markdown_that_gives_the_theme_s_classes_or_hides_is_refused(renderer, t
     [
         "Text with <br> a break, <kbd>Ctrl</kbd>+<kbd>C</kbd>, H<sub>2</sub>O and x<sup>2</sup>.\n",
         "<!-- a comment the reader never sees -->\n\nText.\n",
-        "Inline code `<div class=\"x\">` and a fence:\n\n```bash\necho '<pre>'\n```\n",
+        "Inline code `<div class=\"x\">` and a fence:\n\n```bash\npip show '<pre>'\n```\n",
         '!!! note "A note"\n    Text.\n\n??? question "Why?"\n    Because.\n',
         '=== "One"\n\n    ```python\n    x = 1\n    ```\n\n=== "Two"\n\n    ```python\n    x = 2\n    ```\n',
         "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
