@@ -47,6 +47,7 @@ from .rules import PYTHON_LANGS
 # Languages a page may show that the tests do not run: commands and configuration.
 ALLOWED_LANGUAGES = OTHER_LANGS  # the scanner's list and rule (pages.py), one definition
 
+
 @dataclass
 class Shown:
     kind: str  # python, output, other, image, refused
@@ -54,11 +55,14 @@ class Shown:
     title: str | None = None
     lang: str | None = None
 
+
 def comparable(code: str) -> str:
     """Code as text, without the whitespace differences highlighting introduces."""
     return "\n".join(line.rstrip() for line in code.split("\n")).strip("\n")
 
+
 ARTICLE = '<article class="md-content__inner md-typeset">'
+
 
 def _split(page_html: str) -> tuple[str, str, str]:
     """The page before its article, the article, and after it (one article per page; the
@@ -68,6 +72,7 @@ def _split(page_html: str) -> tuple[str, str, str]:
         return page_html, "", ""
     end += len("</article>")
     return page_html[:start], page_html[start:end], page_html[end:]
+
 
 def article(page_html: str | Tag) -> Tag:
     """The page's article, parsed by itself (parsing the whole page costs twice as much);
@@ -79,10 +84,12 @@ def article(page_html: str | Tag) -> Tag:
     found = soup.select_one("article.md-content__inner")
     return found if found is not None else soup
 
+
 def _code_text(pre: Tag) -> str:
     for lineno in pre.select(".linenos"):
         lineno.decompose()
     return comparable(pre.get_text())
+
 
 def _highlight(pre: Tag) -> Tag | None:
     parent = pre.parent
@@ -91,6 +98,7 @@ def _highlight(pre: Tag) -> Tag | None:
             return parent
         parent = parent.parent
     return None
+
 
 def classify_pre(pre: Tag) -> Shown:
     div = _highlight(pre)
@@ -111,6 +119,7 @@ def classify_pre(pre: Tag) -> Shown:
             return Shown("refused", text, title, langs[0])
         return Shown("other", text, title, langs[0])
     return Shown("refused", text, title, ",".join(langs) or None)
+
 
 # --- The allow-list of the article: what the site's Markdown, hooks and theme make. -----
 
@@ -133,17 +142,22 @@ _ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
 _FIGURE_SRC = re.compile(r"(?:\.\./)*[\w./-]*figures/[\w.-]+\.svg")
 _LANGUAGE = re.compile(r"language-[\w+-]+")
 
+
 def _classes(tag: Tag) -> list[str]:
     return list(tag.get("class") or [])
+
 
 def _attrs(tag: Tag) -> set[str]:
     return {a for a in tag.attrs if a != "class"}
 
+
 def _is(tag, name: str, *classes: str) -> bool:
     return isinstance(tag, Tag) and tag.name == name and all(c in _classes(tag) for c in classes)
 
+
 def _first_element(tag: Tag) -> Tag | None:
     return next((c for c in tag.children if isinstance(c, Tag)), None)
+
 
 def _inside(tag: Tag, name: str, *classes: str) -> Tag | None:
     for parent in tag.parents:
@@ -151,16 +165,19 @@ def _inside(tag: Tag, name: str, *classes: str) -> Tag | None:
             return parent
     return None
 
+
 def _edit_button(tag: Tag) -> bool:
     """The theme's edit button, the first element of the article: a > svg > path."""
     return (_is(tag, "a", "md-content__button", "md-icon") and _classes(tag) == ["md-content__button", "md-icon"]
             and _attrs(tag) <= {"href", "title", "rel"} and _is(tag.parent, "article")
             and _first_element(tag.parent) is tag)
 
+
 def _theme_icon(svg: Tag) -> bool:
     return (svg.parent is not None and _edit_button(svg.parent) and _attrs(svg) == {"viewbox", "xmlns"}
             and not _classes(svg) and [c.name for c in svg.children if isinstance(c, Tag)] == ["path"]
             and not svg.get_text(strip=True))
+
 
 def _code_block(div: Tag) -> bool:
     """A fenced block as pymdownx.highlight makes it: language class(es) and highlight."""
@@ -169,11 +186,13 @@ def _code_block(div: Tag) -> bool:
             and _attrs(div) <= {"id"}
             and [c.name for c in div.children if isinstance(c, Tag)] in (["pre"], ["span", "pre"]))
 
+
 def _in_code(tag: Tag) -> bool:
     """Inside ``pre > code`` of a well-formed code block."""
     parent = tag.parent
     return (_is(parent, "code") and _is(parent.parent, "pre")
             and _is(parent.parent.parent, "div") and _code_block(parent.parent.parent))
+
 
 def _md_problem(tag: Tag) -> str | None:
     """Why the site's Markdown, hooks or theme would not make this element, or None."""
@@ -270,10 +289,12 @@ def _md_problem(tag: Tag) -> str | None:
         return "a <label> outside a tab group's titles"
     return "an element the site's Markdown does not make"
 
+
 def _describe(tag: Tag) -> str:
     """An element's opening tag, short enough for a message."""
     opening = str(tag).split(">", 1)[0] + ">"
     return opening if len(opening) <= 100 else opening[:97] + "...>"
+
 
 def article_problems(root: Tag, check=_md_problem) -> list[str]:
     """Every element of the article the renderer and theme would not make, described."""
@@ -283,6 +304,7 @@ def article_problems(root: Tag, check=_md_problem) -> list[str]:
         if reason:
             problems.append(f"{_describe(tag)}: {reason}")
     return problems
+
 
 def markdown_census(page_html: str | Tag) -> list[Shown]:
     """Every block of a Markdown page's article, in page order; an element the site's
@@ -298,6 +320,7 @@ def markdown_census(page_html: str | Tag) -> list[Shown]:
         elif tag.name == "img":
             shown.append(Shown("image", tag.get("src", ""), lang="img"))
     return shown
+
 
 # --- Notebook pages: the structure mkdocs-jupyter's template makes. ----------------------
 
@@ -337,6 +360,7 @@ _CLIPBOARD_PATHS = 2
 # What nbconvert's Markdown (mistune) makes of a markdown cell, beyond _PLAIN.
 _NB_MARKDOWN = _PLAIN | _HEADINGS | {"p", "a", "code", "ol", "table", "th", "td", "del"}
 
+
 def _nb_markdown_problem(tag: Tag) -> str | None:
     """An element of a rendered markdown cell: what nbconvert's Markdown makes, no more."""
     name, classes, attrs = tag.name, _classes(tag), _attrs(tag)
@@ -355,6 +379,7 @@ def _nb_markdown_problem(tag: Tag) -> str | None:
     if name in ("th", "td"):
         return None if not classes and (not attrs or (attrs == {"style"} and _ALIGN.fullmatch(tag["style"].strip()))) else "a table cell styled beyond its alignment"
     return None if not classes and not attrs else "attributes nbconvert's Markdown does not give it"
+
 
 def _nb_problem(tag: Tag) -> str | None:
     """An element of a notebook page's article that mkdocs-jupyter's template would not make."""
@@ -405,11 +430,13 @@ def _nb_problem(tag: Tag) -> str | None:
         return None
     return "an element mkdocs-jupyter's template does not make"
 
+
 def notebook_problems(page_html: str | Tag) -> list[str]:
     """Every element of a notebook page's article that mkdocs-jupyter, its template and the
     theme would not make there (a markdown cell may hold only what its Markdown makes)."""
     root = article(page_html)
     return _bad_comments(root) + article_problems(root, check=_nb_problem)
+
 
 @dataclass
 class NotebookCell:
@@ -418,6 +445,7 @@ class NotebookCell:
     figures: list[bytes]  # SVG figures, in order
     refused: list[str]
     kind: str = "code"  # code or markdown
+
 
 def notebook_cells(root: Tag) -> list[Tag]:
     """The cells of a rendered notebook (`root`: its .jp-Notebook), whatever the notebook's
@@ -428,6 +456,7 @@ def notebook_cells(root: Tag) -> list[Tag]:
         inner = cell.find("div", class_="jp-Cell", recursive=False)
         cells.append(inner if inner is not None and "jp-CodeCell" in _classes(cell) else cell)
     return cells
+
 
 def notebook_census(page_html: str | Tag, read=None, markdown: bool = False) -> tuple[list[NotebookCell], list[str]]:
     """The code cells of a page mkdocs-jupyter rendered, and what is refused outside them.
@@ -480,10 +509,13 @@ def notebook_census(page_html: str | Tag, read=None, markdown: bool = False) -> 
         cells.append(NotebookCell(code, outputs, figures, bad))
     return cells, refused
 
+
 # --- Raw HTML in the sources: what a page writes, not what the renderer makes. -----------
+
 
 def _raw_tags(raw: str) -> list[Tag]:
     return BeautifulSoup(raw, "html.parser").find_all(True)
+
 
 def _raw_problem(tag) -> str | None:
     name = tag.name if isinstance(tag, Tag) else str(tag.tag).lower()
@@ -493,6 +525,7 @@ def _raw_problem(tag) -> str | None:
     if attrs:
         return f"raw HTML <{name}> with attributes {sorted(attrs)}: a page may write none"
     return None
+
 
 def _line_of(source: str, raw: str, seen: dict[str, int]) -> int | None:
     """The line of `raw`'s first tag in `source`: the next occurrence of that opening tag
@@ -504,6 +537,7 @@ def _line_of(source: str, raw: str, seen: dict[str, int]) -> int | None:
         return None
     seen[needle] = at + len(needle)
     return source.count("\n", 0, at) + 1
+
 
 def raw_html_problems(renderer, source: str, first_line: int = 1) -> list[tuple[int | None, str]]:
     """The raw HTML a Markdown page's source writes that is not on RAW_INLINE, with its line.
@@ -535,15 +569,18 @@ def raw_html_problems(renderer, source: str, first_line: int = 1) -> list[tuple[
         block.run, inline.handleMatch = run, handle
     return _judge(recorded, source, first_line)
 
+
 # Comments a browser ends where Python-Markdown and html.parser do: not "<!-->" or
 # "<!--->" (which end at once in a browser, showing what follows), no "--" inside.
 _COMMENTS = re.compile(r"\s*(?:<!--(?!-?>)(?:(?!--).)*-->\s*)*", re.S)
+
 
 def _bad_comments(root: Tag) -> list[str]:
     """Comments in a rendered article that a browser would end earlier than the census."""
     return [f"a comment a browser ends early, showing what follows: <!--{c[:40]}-->"
             for c in root.find_all(string=lambda t: isinstance(t, Comment))
             if not _COMMENTS.fullmatch(f"<!--{c}-->")]
+
 
 def _judge(recorded, source: str, first_line: int) -> list[tuple[int | None, str]]:
     problems, seen = [], {}
@@ -566,6 +603,7 @@ def _judge(recorded, source: str, first_line: int) -> list[tuple[int | None, str
                 problems.append((line and line + first_line - 1, reason))
     return sorted(problems, key=lambda p: p[0] or 0)
 
+
 def notebook_raw_html_problems(source: str) -> list[tuple[int | None, str]]:
     """The raw HTML a notebook's markdown cell writes beyond RAW_INLINE, as nbconvert's
     Markdown (mistune, which mkdocs-jupyter renders markdown cells with) reads it."""
@@ -584,6 +622,7 @@ def notebook_raw_html_problems(source: str) -> list[tuple[int | None, str]]:
 
     MarkdownWithMath(renderer=Recording(escape=False)).render(source)
     return _judge(recorded, source, 1)
+
 
 # --- The rest of the served page: the theme's header, navigation, sidebars and footer. ---
 
@@ -696,6 +735,7 @@ _THEME_ASSET = {
     "script": re.compile(r"(?:(?:\.\./)*|/(?:[\w.-]+/)*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),
 }
 
+
 def _chrome_problem(tag: Tag) -> str | None:
     name, classes = tag.name, tuple(_classes(tag))
     if (name, tuple(sorted(_attrs(tag))), classes) not in THEME_CHROME:
@@ -713,6 +753,7 @@ def _chrome_problem(tag: Tag) -> str | None:
         return "a script other than the theme's"
     return None
 
+
 def chrome_problems(page_html: str) -> list[str]:
     """Every element of the served page outside the article that the theme would not make:
     what a nav label, the copyright, a front-matter title or a hook could add around it."""
@@ -727,6 +768,7 @@ def chrome_problems(page_html: str) -> list[str]:
             problems.append(f"{_describe(tag)}: {reason}")
     return problems
 
+
 def markdown_renderer(mkdocs_yml):
     """A Markdown converter with the site's extensions, for testing the census itself."""
     import markdown
@@ -735,12 +777,15 @@ def markdown_renderer(mkdocs_yml):
     config = load_config(str(mkdocs_yml))
     return markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
 
+
 def render(renderer, text: str) -> str:
     renderer.reset()
     return '<article class="md-content__inner md-typeset">' + renderer.convert(text) + "</article>"
 
+
 def rendered_python_code(renderer, text: str) -> list[str]:
     return [s.text for s in markdown_census(render(renderer, text)) if s.kind == "python"]
+
 
 # --- Files under docs/: the kinds the census checks, with their suffix exactly. ----------
 
@@ -748,6 +793,7 @@ def rendered_python_code(renderer, text: str) -> list[str]:
 # read only these lower-case suffixes as pages: a page.MD or plot.SVG would be served as a
 # file that no census test reads.
 DOCS_FILES = {".md", ".ipynb", ".svg", ".css"}
+
 
 def unchecked_docs_files(docs) -> list[str]:
     """The files under `docs` that the site would serve but no check reads: a suffix not on
@@ -762,9 +808,11 @@ def unchecked_docs_files(docs) -> list[str]:
             found.append(f"{rel}: a style sheet outside docs/stylesheets/")
     return found
 
+
 # --- Text the configuration and front matter put around the article. ------------------
 
 _MARKUP = re.compile(r"<[a-zA-Z/!?]|&[#\w]+;")
+
 
 def config_markup_problems(config: dict, where: str = "mkdocs.yml") -> list[str]:
     """Markup in the texts mkdocs.yml or a page's front matter puts in the page (nav labels,
