@@ -61,10 +61,11 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
         result = null;
       } else {
         const own = rgba(style.backgroundColor);
-        if (own && own[3] >= 1) result = own;
+        if (!own) result = null;  // a colour space the check does not read: refused
+        else if (own[3] >= 1) result = own;
         else {
           const below = background(el.parentElement);
-          result = below && (own && own[3] > 0 ? over(own, below) : below);
+          result = below && (own[3] > 0 ? over(own, below) : below);
         }
       }
     }
@@ -219,8 +220,9 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
         if (changed.length) why.push(changed.join(', '));
         const fill = rgba(style.webkitTextFillColor) || rgba(style.color);
         const behind = background(parent);
-        if (!behind) why.push('drawn on a picture or gradient');
-        else if (fill) {
+        if (!behind) why.push(`drawn on a background whose colour cannot be judged (a picture, a gradient, ${getComputedStyle(parent).backgroundColor})`);
+        else if (!fill) why.push(`a colour the check does not read: ${style.color}`);
+        else {
           const ratio = contrast(over(fill, behind), behind);
           if (ratio < minContrast - 0.02) why.push(`contrast ${ratio.toFixed(2)}:1 (${style.webkitTextFillColor} on rgb(${behind.slice(0, 3).map(Math.round)}))`);
         }
@@ -248,8 +250,8 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
     return [...found];
   };
 
-  // What is drawn on top at a few points of the block's text (or picture): the block, or
-  // nothing that paints. Every element is made to take part in hit testing for this
+  // What is drawn on top at each piece of the block's text (or the middle of its picture):
+  // the block, or nothing that paints. Every element is made to take part in hit testing for this
   // (`pointer-events: none` would otherwise let a cover through).
   const paints = e => {
     if (!e.checkVisibility({opacityProperty: true, visibilityProperty: true})) return false;
@@ -261,21 +263,35 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
     if ([...e.childNodes].some(n => n.nodeType === 3 && n.data.trim())) return true;
     return ['::before', '::after'].some(p => !['none', 'normal'].includes(getComputedStyle(e, p).content));
   };
+  // A point in each piece of text, or the middle of a picture.
   const points = (el, box) => {
-    const rects = [];
+    const found = [];
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     const range = document.createRange();
     const limit = box.getBoundingClientRect();
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (!node.data.trim()) continue;
       range.selectNodeContents(node);
-      const q = [...range.getClientRects()].find(q => q.width > 0 && q.left < limit.right - 4);
-      if (q) rects.push([q, node.parentElement]);
+      for (const q of range.getClientRects()) {
+        if (q.width > 0 && q.left < limit.right - 4) {
+          found.push({x: q.left + Math.min(q.width / 2, 4) + scrollX, y: q.top + q.height / 2 + scrollY,
+                      target: node.parentElement});
+        }
+      }
     }
-    const chosen = rects.length ? [rects[0], rects[rects.length >> 1], rects[rects.length - 1]]
-      : [[el.getBoundingClientRect(), el]];
-    return chosen.map(([q, target]) => ({
-      x: q.left + Math.min(q.width / 2, 4) + scrollX, y: q.top + q.height / 2 + scrollY, target}));
+    if (!found.length) {
+      // The middle of what shows of it, where it scrolls inside another box.
+      const r = el.getBoundingClientRect();
+      let [left, right] = [r.left, r.right];
+      for (let a = el.parentElement; a && a !== html; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const b = a.getBoundingClientRect();
+        left = Math.max(left, b.left + a.clientLeft);
+        right = Math.min(right, b.left + a.clientLeft + a.clientWidth);
+      }
+      found.push({x: (left + right) / 2 + scrollX, y: r.top + r.height / 2 + scrollY, target: el});
+    }
+    return found;
   };
   let forced = false;
   const coveredBy = (el, box) => {
@@ -284,7 +300,9 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
       forced = true;
     }
     for (const {x, y, target} of points(el, box)) {
-      window.scrollTo(x - innerWidth / 2, y - innerHeight / 2);
+      // Scrolled to (clear of the theme's header), only when off the screen.
+      if (x - scrollX < 0 || x - scrollX > innerWidth || y - scrollY < 80 || y - scrollY > innerHeight - 10)
+        window.scrollTo(x - innerWidth / 2, y - innerHeight / 3);
       const vx = x - scrollX, vy = y - scrollY;
       if (vx < 0 || vy < 0 || vx > innerWidth || vy > innerHeight) continue;  // checked above
       for (const hit of document.elementsFromPoint(vx, vy)) {

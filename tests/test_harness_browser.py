@@ -88,6 +88,8 @@ HIDING = {
                                   "outside its block"),
     "the background's colour": (".md-typeset .language-output code span { color: #f4f4f4 !important }",
                                 "contrast"),
+    "another colour space": (".md-typeset .language-output code span { color: oklch(96% 0 0) !important }",
+                             "colour"),
     "transparent text": (".md-typeset .language-python code span { -webkit-text-fill-color: transparent }",
                          "contrast"),
     "cut off": (".md-typeset .language-output { max-height: 0.6rem; overflow: hidden }",
