@@ -17,7 +17,8 @@ Everything else must match, with one declared exception (:func:`agree`): an outp
 block whose page shows the reader the one tolerance sentence (:data:`TOLERANCE_SENTENCE`,
 ``Trained numbers: may differ by up to ±0.005 on your machine``, as the block's title on
 a Markdown page, as a comment line of its own in a notebook cell) accepts decimal numbers
-that differ by at most that much, and by at most a tenth of the number shown, without
+that differ by at most that much, and by at most a tenth of the number shown (or one
+unit in its last printed place, where rounding alone moves it that far), without
 changing sign. Integers, versions (``2.21.0``), dates, text, shapes and the layout of the
 block must still match exactly. That is how a page shows numbers that honestly vary
 with the CPU (losses after training), and nothing else.
@@ -87,20 +88,36 @@ def mentions_tolerance(text: str | None) -> bool:
 _ANY_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
+def _last_place(number: str) -> float | None:
+    """One unit in the last place a number is written to (0.001 for ``0.971``, 1e-05 for
+    ``1.5e-04``); None for a bare zero such as NumPy's ``0.``, whose place is its block's."""
+    mantissa, _, exponent = number.lower().lstrip("+-").partition("e")
+    if mantissa.strip("0.") == "":
+        return None
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
 def _within(shown: str, actual: str, tolerance: float, numbers: re.Pattern = _DECIMAL, relative: bool = True) -> bool:
     """Whether the texts differ only in numbers, each by at most ``tolerance``; with
-    ``relative`` (a page's tolerance), also by at most a tenth of the number shown, and
-    never in sign: ``0.0`` stays ``0.0``, ``-0.001`` never passes for ``0.001``."""
+    ``relative`` (a page's tolerance), also by at most a tenth of the number shown, or by
+    one unit in the last place it is printed to if that is more (rounding alone moves a
+    small number by one unit: NumPy prints 0.0014 as ``0.001`` and 0.0016 as ``0.002``),
+    and never in sign: ``-0.001`` never passes for ``0.001``."""
     if numbers.split(shown) != numbers.split(actual):
         return False  # the text around the numbers, integers included, must be the same
     for a, b in zip(numbers.findall(shown), numbers.findall(actual)):
         x, y = float(a), float(b)
         if x == y:
             continue
-        limit = min(tolerance, abs(x) / 10) if relative else tolerance
+        if relative:
+            units = [u for u in (_last_place(a), _last_place(b)) if u is not None]
+            limit = min(tolerance, max(abs(x) / 10, min(units, default=0.0)))
+        else:
+            limit = tolerance
         if abs(x - y) > limit * (1 + 1e-9):
             return False
-        if relative and (x > 0) != (y > 0) or relative and (x < 0) != (y < 0):
+        if relative and x * y < 0:
             return False
     return True
 
