@@ -112,6 +112,7 @@ def test_the_documented_sentence_declares_the_tolerance(site):
         ("share 0.0", "share 0.004", False),
         # Rounding alone moves a small number by one unit in its last printed place:
         ("[[0.001 0.    0.971]]", "[[0.002 0.001 0.969]]", True),
+        ("[[0.971 0.   ]]", "[[0.97  0.001]]", True),
         ("p 0.001", "p 0.003", False),  # but no more than one
         ("p 0.", "p -0.001", True),  # a zero has no sign to flip
         ("epoch 15", "epoch 16", False),  # integers are exact

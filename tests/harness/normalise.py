@@ -20,7 +20,7 @@ a Markdown page, as a comment line of its own in a notebook cell) accepts decima
 that differ by at most that much, and by at most a tenth of the number shown (or one
 unit in its last printed place, where rounding alone moves it that far), without
 changing sign. Integers, versions (``2.21.0``), dates, text, shapes and the layout of the
-block must still match exactly. That is how a page shows numbers that honestly vary
+block must still match exactly, but for the spaces NumPy pads numbers with. That is how a page shows numbers that honestly vary
 with the CPU (losses after training), and nothing else.
 
 Figures (:func:`same_figure`) are compared as SVG whose numbers (coordinates) may
@@ -98,13 +98,22 @@ def _last_place(number: str) -> float | None:
     return 10.0 ** (-decimals + (int(exponent) if exponent else 0))
 
 
+# NumPy pads the numbers of an array to one width ("0.    0.971", "0.97  0.001]]"), so a
+# number that moves by its tolerance can change the spaces around it: in a block with a
+# tolerance, the text between two numbers compares without its spaces (its words, signs,
+# brackets and line breaks must still match).
+def _layout(parts: list[str]) -> list[str]:
+    return [part.replace(" ", "") for part in parts]
+
+
 def _within(shown: str, actual: str, tolerance: float, numbers: re.Pattern = _DECIMAL, relative: bool = True) -> bool:
     """Whether the texts differ only in numbers, each by at most ``tolerance``; with
     ``relative`` (a page's tolerance), also by at most a tenth of the number shown, or by
     one unit in the last place it is printed to if that is more (rounding alone moves a
     small number by one unit: NumPy prints 0.0014 as ``0.001`` and 0.0016 as ``0.002``),
     and never in sign: ``-0.001`` never passes for ``0.001``."""
-    if numbers.split(shown) != numbers.split(actual):
+    layout = _layout if relative else list
+    if layout(numbers.split(shown)) != layout(numbers.split(actual)):
         return False  # the text around the numbers, integers included, must be the same
     for a, b in zip(numbers.findall(shown), numbers.findall(actual)):
         x, y = float(a), float(b)
