@@ -194,6 +194,8 @@ async ({python, notebook, minText, minContrast, minFigure, labels}) => {
         if (style.textShadow !== 'none') why.push(`text-shadow ${style.textShadow}`);
         if (parseFloat(style.webkitTextStrokeWidth) > 0) why.push('a text stroke');
         if (style.textEmphasisStyle !== 'none') why.push(`text-emphasis ${style.textEmphasisStyle}`);
+        // Shown as written: no case or glyph forms changed (innerText sees not all of them).
+        if (style.textTransform !== 'none') why.push(`text-transform ${style.textTransform}`);
         // The first line or letter of the block, or of one around it, drawn otherwise than
         // the rest.
         for (let b = parent; b; b = b.parentElement) {

@@ -211,6 +211,8 @@ ADDING = {
     "text after a paragraph": (".md-typeset p::after { content: 'accuracy 0.99' }", "accuracy 0.99"),
     "text in the footer": (".md-footer::before { content: 'tested on 4 GPUs' }", "4 GPUs"),
     "a list marker": (".md-typeset li { list-style-type: '99% ' }", "list-style-type"),
+    "capitalised output": (".md-typeset .language-output code { text-transform: capitalize }",
+                           "text-transform"),
     "upper case output": (".md-typeset .language-output code { text-transform: uppercase }",
                           "reads"),
     "a background picture": (".md-typeset p { background-image: url(../figures/fit-history.svg) }",
