@@ -828,3 +828,50 @@ def test_notebook_raw_cells_and_unchecked_outputs_are_refused(site):
     result = site({"t.ipynb": nbformat.writes(nb)})
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*an output the tests cannot check*"])
+
+
+# Found by the second red-team round of issue 21.
+
+
+def test_only_an_objects_address_is_masked_not_a_hex_number_a_page_prints():
+    from tests.harness.normalise import agree
+
+    assert agree("<object object at 0x7f3a10>", "<object object at 0x7f3b20>")
+    assert not agree("largest value at 0xff", "largest value at 0xf")
+    assert not agree("at 0x10 and at 0x20", "at 0x11 and at 0x22")
+
+
+@pytest.mark.parametrize("metadata, field", [
+    ({"jupyter": {"source_hidden": True, "outputs_hidden": True}}, "cell"),  # the red team's
+    ({"collapsed": True}, "cell"),
+    ({"scrolled": True}, "cell"),
+    ({"widgets": {}}, "notebook"),  # a variant: notebook-level state Jupyter renders
+])
+def test_notebook_metadata_that_jupyter_acts_on_is_refused(tmp_path, metadata, field):
+    import nbformat
+
+    from tests.harness import notebooks
+    from tests.harness.rules import PageError
+
+    nb = nbformat.v4.new_notebook(metadata={"description": "d"})
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    (nb.cells[0].metadata if field == "cell" else nb.metadata).update(metadata)
+    with pytest.raises(PageError, match="metadata the tests do not allow"):
+        notebooks.blocks(nb, tmp_path / "t.ipynb", lambda **kw: kw)
+    nb.cells[0].metadata.clear()
+    nb.metadata = {"description": "d"}
+    assert len(notebooks.blocks(nb, tmp_path / "t.ipynb", lambda **kw: kw)) == 1
+
+
+def test_a_notebook_attachment_is_refused(tmp_path):
+    import nbformat
+
+    from tests.harness import notebooks
+    from tests.harness.rules import PageError
+
+    nb = nbformat.v4.new_notebook(metadata={"description": "d"})
+    cell = nbformat.v4.new_markdown_cell("![x](attachment:x.png)")
+    cell.attachments = {"x.png": {"image/png": "iVBORw0KGgo="}}
+    nb.cells = [cell]
+    with pytest.raises(PageError, match="attachment"):
+        notebooks.blocks(nb, tmp_path / "t.ipynb", lambda **kw: kw)

@@ -39,7 +39,9 @@ FIGURE_TOLERANCE_PX = 0.5
 # The largest tolerance a page may declare: beyond it a number says nothing.
 MAX_TOLERANCE = 0.05
 
-_ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+\b")
+# Only inside an object's representation, "<... at 0x7f3a...>": a hexadecimal number a
+# page prints itself ("largest value at 0xff") is compared like any other text.
+_ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+(?=>)")
 # A Keras progress line: "12/12 ━━━━━━━━━━━━━━━━━━━━ 1s 20ms/step - loss: 0.31",
 # or with verbose=2: "12/12 - 1s - 20ms/step - loss: 0.31"
 _PROGRESS = re.compile(r"^\s*\d+/\d+ (?:[━─=>\.\[\] ]+|- )")

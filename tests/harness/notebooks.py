@@ -61,8 +61,30 @@ def shown_text(cell) -> str:
     return "\n".join(parts)
 
 
+# What a notebook may carry besides its cells' sources and outputs: Jupyter acts on other
+# metadata (``jupyter.source_hidden``, ``collapsed``, ``scrolled``) and shows attachments,
+# so a downloaded notebook could open with a cell folded away or a picture nobody drew.
+NOTEBOOK_METADATA = {"description", "kernelspec", "language_info"}
+CELL_METADATA = {"tags", "lines_to_next_cell", "execution"}  # jupytext's spacing; run times
+
+
+def _check_metadata(notebook, path: Path) -> None:
+    extra = set(notebook.metadata) - NOTEBOOK_METADATA
+    if extra:
+        raise PageError(f"{path}: notebook metadata the tests do not allow: {sorted(extra)} "
+                        f"(allowed: {sorted(NOTEBOOK_METADATA)})")
+    for number, cell in enumerate(notebook.cells, start=1):
+        extra = set(cell.get("metadata", {})) - CELL_METADATA
+        if extra:
+            raise PageError(f"{path}:cell {number}: cell metadata the tests do not allow: {sorted(extra)} "
+                            f"(allowed: {sorted(CELL_METADATA)}); Jupyter could fold or hide the cell")
+        if cell.get("attachments"):
+            raise PageError(f"{path}:cell {number}: an attachment is a picture nobody drew")
+
+
 def blocks(notebook, path: Path, make_block) -> list:
     found = []
+    _check_metadata(notebook, path)
     for number, cell in enumerate(notebook.cells, start=1):
         where = f"{path}:cell {number}"
         if cell.cell_type == "raw":
