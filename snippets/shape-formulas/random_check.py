@@ -1,5 +1,5 @@
-"""The four formulas of this page as Python functions, checked against Keras on random
-layer configurations with Hypothesis (property-based testing)."""
+"""The four formulas of this page as Python functions, checked against Keras
+on random layer configurations with Hypothesis (property-based testing)."""
 
 import math
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 
 def output_size(n: int, k: int, s: int, padding: str) -> int:
-    """Size of one spatial axis after a window of size k and stride s (Conv2D or pooling)."""
+    """Size of one spatial axis after a window of size k and stride s."""
     if padding == "valid":
         return (n - k) // s + 1  # the window must fit: needs n >= k
     return math.ceil(n / s)  # "same": only the stride shrinks the axis
@@ -25,6 +25,7 @@ def dense_params(inputs: int, units: int) -> int:
 sizes = st.integers(1, 64)
 steps = st.integers(1, 4)
 paddings = st.sampled_from(["valid", "same"])
+kinds = st.sampled_from(["max", "average"])
 
 
 @st.composite
@@ -36,14 +37,14 @@ def axis(draw, padding: str) -> tuple[int, int]:
 
 
 def check_random_configurations(n: int) -> int:
-    """Check each formula against Keras on n random configurations; return how many ran.
-
-    An AssertionError names the smallest configuration Hypothesis could find on which a
-    formula and Keras disagree.
-    """
+    """Check each formula against Keras on n random configurations; return
+    how many ran. An AssertionError names the smallest configuration
+    Hypothesis could find on which a formula and Keras disagree."""
     from keras import layers
 
-    checks = settings(max_examples=n, derandomize=True, database=None, deadline=None)
+    checks = settings(
+        max_examples=n, derandomize=True, database=None, deadline=None
+    )
     checked = 0
 
     @checks
@@ -52,28 +53,33 @@ def check_random_configurations(n: int) -> int:
         nonlocal checked
         (h, kh), (w, kw) = data.draw(axis(padding)), data.draw(axis(padding))
         conv = layers.Conv2D(4, (kh, kw), strides=(sh, sw), padding=padding)
-        expected = (None, output_size(h, kh, sh, padding), output_size(w, kw, sw, padding), 4)
+        expected = (None, output_size(h, kh, sh, padding),
+                    output_size(w, kw, sw, padding), 4)
         assert conv.compute_output_shape((None, h, w, 3)) == expected
         checked += 1
 
     @checks
-    @given(padding=paddings, data=st.data(), s=st.none() | steps, kind=st.sampled_from(["max", "average"]))
+    @given(padding=paddings, data=st.data(), s=st.none() | steps, kind=kinds)
     def pooling_shapes(padding, data, s, kind):
         nonlocal checked
         h, k = data.draw(axis(padding))
         w = data.draw(st.integers(k if padding == "valid" else 1, 64))
-        pooling = {"max": layers.MaxPooling2D, "average": layers.AveragePooling2D}[kind]
+        pooling = {"max": layers.MaxPooling2D,
+                   "average": layers.AveragePooling2D}[kind]
         pool = pooling(pool_size=k, strides=s, padding=padding)
         stride = k if s is None else s  # strides default to the pool size
-        expected = (None, output_size(h, k, stride, padding), output_size(w, k, stride, padding), 2)
+        expected = (None, output_size(h, k, stride, padding),
+                    output_size(w, k, stride, padding), 2)
         assert pool.compute_output_shape((None, h, w, 2)) == expected
         checked += 1
 
     @checks
-    @given(kh=st.integers(1, 7), kw=st.integers(1, 7), channels=st.integers(1, 16), filters=st.integers(1, 32))
+    @given(kh=st.integers(1, 7), kw=st.integers(1, 7),
+           channels=st.integers(1, 16), filters=st.integers(1, 32))
     def conv2d_parameters(kh, kw, channels, filters):
         nonlocal checked
-        conv = layers.Conv2D(filters, (kh, kw), kernel_initializer="zeros")  # cheaper to build
+        # zeros: cheaper to build than random weights
+        conv = layers.Conv2D(filters, (kh, kw), kernel_initializer="zeros")
         conv.build((None, 16, 16, channels))
         assert conv.count_params() == conv2d_params(kh, kw, channels, filters)
         checked += 1
@@ -87,7 +93,8 @@ def check_random_configurations(n: int) -> int:
         assert dense.count_params() == dense_params(inputs, units)
         checked += 1
 
-    for check in (conv2d_shapes, pooling_shapes, conv2d_parameters, dense_parameters):
+    for check in (conv2d_shapes, pooling_shapes,
+                  conv2d_parameters, dense_parameters):
         check()
     return checked
 
