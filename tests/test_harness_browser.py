@@ -231,6 +231,51 @@ def test_a_style_that_adds_text_or_a_picture_is_refused(css, expected, tab, page
     assert any(expected in problem for problem in found), found
 
 
+# What extra.css may set (found by the second red-team round of issue 21: `position` and
+# `left` moved block titles off the screen, `order` moved outputs away from their code,
+# `max-width` with `overflow: hidden` cut outputs short, `word-spacing` merged numbers):
+# an allow-list of properties that colour, space and frame blocks, none that moves, hides,
+# cuts or reflows their text. Each property with the values it may take (None: any).
+CSS_PROPERTIES = {
+    "color": None, "background-color": None, "border-left": None, "border-radius": None,
+    "margin": None, "margin-top": None, "padding": None, "padding-left": None,
+    "padding-right": None, "font-weight": None, "text-decoration": {"underline"},
+    "text-underline-offset": None, "white-space": {"pre", "normal"},
+    "word-break": {"normal"}, "overflow-wrap": {"normal"}, "overflow": {"visible", "auto"},
+    "overflow-x": {"visible", "auto"}, "min-width": None, "min-height": None,
+    "content-visibility": {"auto"}, "contain-intrinsic-size": None,
+}
+# Only in the rules that draw the Output label.
+LABEL_PROPERTIES = {"content": None, "display": {"block"}, "letter-spacing": None,
+                    "text-transform": {"uppercase"}, "font-size": None}
+# Only where the theme's copy button sits over an output block.
+NAV_PROPERTIES = {"top": None}
+NAV = ".md-typeset .language-output .md-code__nav"
+
+
+def _property_problems(name: str, value: str, selectors: set, labels: set, where: str) -> list[str]:
+    if name.startswith("--"):
+        ok = name.endswith("-color") or (name.endswith("-opacity") and value == "1")
+        return [] if ok else [f"{where}: a custom property that is not a colour"]
+    if name == "box-shadow":
+        return [] if value.startswith("inset") else [f"{where}: a shadow outside the box"]
+    if name == "line-height":
+        return [] if re.fullmatch(r"1(\.\d+)?|[2-9](\.\d+)?", value) else [f"{where}: line-height {value}"]
+    if name == "font-size":
+        m = re.fullmatch(r"(\d*\.?\d+)(rem|em)", value)
+        if not m or float(m.group(1)) < 0.6:
+            return [f"{where}: font-size {value} (at least 0.6rem/em)"]
+        return []
+    for table, applies in ((CSS_PROPERTIES, True), (LABEL_PROPERTIES, selectors <= labels),
+                           (NAV_PROPERTIES, selectors == {NAV})):
+        if name in table and applies:
+            allowed = table[name]
+            if allowed is None or value in allowed:
+                return []
+            return [f"{where}: {name}: {value} (allowed: {sorted(allowed)})"]
+    return [f"{where}: {name} is not on extra.css's allow-list of properties"]
+
+
 def extra_css_problems(css: str) -> list[str]:
     """extra.css may load nothing (no url(), no @import), may write text with `content`
     only in the rules that draw the Output label, and only that word. It has no at-rule:
@@ -266,6 +311,7 @@ def extra_css_problems(css: str) -> list[str]:
                         problems.append(f"{where}: content {value!r} outside the Output label")
                     if decl.lower_name in ("list-style", "list-style-type") and re.search("[\"']", value):
                         problems.append(f"{where}: a list marker of text")
+                    problems.extend(_property_problems(decl.lower_name, value, selectors, labels, where))
                     if "data-md-color-scheme" in tinycss2.serialize(rule.prelude) and not (
                             decl.lower_name in ("color", "background-color")
                             or (decl.name.startswith("--") and decl.name.endswith("-color"))):
@@ -297,6 +343,19 @@ def test_extra_css_loads_nothing_and_adds_only_the_output_label():
     "@media (min-width: 40em) { .x { opacity: 0 } }",
     "[data-md-color-scheme=slate] .language-output { opacity: 0 }",
     "[data-md-color-scheme=\"slate\"] .language-output { --md-code-font-size: 1px }",
+    # the second red-team round's, and variants
+    ".md-typeset .highlight > span.filename { position: absolute; left: -100vw; }",
+    ".md-typeset.md-content__inner>div.language-output { order: 1 }",
+    ".md-typeset .language-output code { max-width: 14ch; overflow: hidden; }",
+    ".md-typeset .language-output code { word-spacing: -0.62em; }",
+    ".md-typeset .language-python .s2 { text-transform: uppercase; }",
+    ".md-typeset .language-output code { line-height: 0 }",
+    ".md-typeset .language-output code { font-size: 0.1em }",
+    ".md-typeset .language-output code { box-shadow: 0 0 0 100vw white }",
+    ".md-typeset .language-output code { --md-code-font-size: 1px }",
+    ".md-typeset .language-output code { overflow-x: hidden }",
+    ".md-typeset .language-output code { display: none }",
+    ".md-typeset p { text-indent: -999em }",
 ])
 def test_extra_css_rules_catch_what_loads_or_adds_text(css):
     assert extra_css_problems(css), css
