@@ -244,6 +244,12 @@ def hooked_repo(tmp_path: Path) -> Path:
         lambda r: (r / "mkdocs.yml").write_text((r / "mkdocs.yml").read_text().replace(
             "  - pymdownx.superfences\n", "  - pymdownx.superfences:\n      custom_fences:\n"
             "        - name: output\n          class: output\n          format: !!python/name:hooks.markup.fmt\n")),
+        # a Markdown extension that rewrites text after the harness read it (the second
+        # red-team round: smartsymbols turns "+/-" into a tolerance sign), and a variant
+        lambda r: (r / "mkdocs.yml").write_text((r / "mkdocs.yml").read_text().replace(
+            "  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - pymdownx.smartsymbols\n")),
+        lambda r: (r / "mkdocs.yml").write_text((r / "mkdocs.yml").read_text().replace(
+            "  - tables\n", "  - tables\n  - footnotes\n")),
     ],
 )
 def test_a_hook_or_plugin_not_on_the_list_is_refused(tmp_path, change):

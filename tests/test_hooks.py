@@ -77,6 +77,12 @@ def test_a_rule_it_does_not_know_stops_the_build():
 # plugin, could change the published pages in a way no test builds.
 KNOWN_HOOKS = ["hooks/markup.py", "hooks/notebook_css.py"]
 KNOWN_PLUGINS = ["search", "mkdocs-jupyter"]
+# The Markdown extensions the rules were written for: another one rewrites what the reader
+# sees after the harness read the source (pymdownx.smartsymbols turns "+/-" into "±", a
+# tolerance sign), or makes markup the census has never seen.
+KNOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details",
+                    "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.snippets",
+                    "pymdownx.superfences", "pymdownx.tabbed"]
 # What a hook may import: nothing that tells a test build from the published one
 # (os.environ, sys.argv), runs programs or reaches the network.
 HOOK_IMPORTS = {"__future__", "base64", "functools", "hashlib", "json", "re", "pathlib", "tinycss2"}
@@ -100,6 +106,9 @@ def build_problems(repo: Path) -> list[str]:
     plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config.get("plugins", [])]
     if plugins != KNOWN_PLUGINS:
         problems.append(f"mkdocs.yml's plugins are {plugins}, not {KNOWN_PLUGINS}")
+    extensions = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
+    if extensions != KNOWN_EXTENSIONS:
+        problems.append(f"mkdocs.yml's markdown_extensions are {extensions}, not {KNOWN_EXTENSIONS}")
     files = sorted(p.relative_to(repo).as_posix() for p in (repo / "hooks").rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts)
     if files != KNOWN_HOOKS:
