@@ -221,7 +221,7 @@ def test_the_pages_comments_follow_the_rule():
         # the examples
         ("```bash\npython -u -c 'print(0.99)'\n```\n", "docs/p.md:1: Python in a shell block"),
         ("```bash\n>>> 1 + 1\n2\n```\n", "docs/p.md:1: a >>> session is Python nothing runs"),
-        ("```python\nprint(1)\n```\n\n```output\n1\n```\n\n```yaml\naccuracy: 0.99\n```\n", "docs/p.md:9: a yaml block right after*"),
+        ("```python\nprint(1)\n```\n\n```output\n1\n```\n\n```yaml\naccuracy: 0.99\n```\n", "docs/p.md:9: *yaml*"),
         ("```bash\n--8<-- \"p/x.py\"\n```\n", "docs/p.md:1: --8<-- includes a file only in a Python fence"),
         # ours
         ("```bash\npython3 - <<'EOF'\nprint(1)\nEOF\n```\n", "docs/p.md:1: a shell block may not feed code inline"),
@@ -233,9 +233,12 @@ def test_the_pages_comments_follow_the_rule():
         ("```bash\nbash -c 'python -c 1'\n```\n", "bash runs a script file"),
         ("```bash\npytest & python -c 'print(1)'\n```\n", "Python in a shell block"),
         ("```bash\npytest > >(python)\n```\n", "a shell block may not feed code inline"),
-        ("```python\nprint(1)\n```\n\n```toml\nloss = 0.2\n```\n", "docs/p.md:5: a toml block right after"),
+        ("```python\nprint(1)\n```\n\n```toml\nloss = 0.2\n```\n", "docs/p.md:5: *toml*"),
         ("```json\n{\"loss\": 0.2}\n```\n", "docs/p.md:1: the language 'json' is not one this site shows"),
-        ("The results:\n\n```yaml\naccuracy: 0.99\n```\n", "docs/p.md:3: a yaml block holds a decimal number (0.99)*"),
+        ("The results:\n\n```yaml\naccuracy: 0.99\n```\n", "docs/p.md:3: the language 'yaml' is not one this site shows*"),
+        # the second red-team round's: a pin the tests never ran, a count in words
+        ("```bash\npip install \"tensorflow==2.10.0\"\n```\n", "*tensorflow==2.10.0 in a shell block is not the pin the tests ran*"),
+        ("```bash\npytest docs/p.md  # eleven checks, all green\n```\n", "*a comment that states a value is not checked*"),
         ("```console\n$ pytest\n```\n", "looks like output that nothing checks"),
     ],
 )

@@ -62,8 +62,8 @@ _META_LINE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
 FRONT_MATTER_KEYS = {"description"}
 KNOWN_OPTIONS = {"raises", "warns", "notest"}
 # Languages a page may show besides Python and its output: commands a reader runs to set
-# up or test, and configuration. Their rules: other_block_problem().
-OTHER_LANGS = {"bash", "yaml", "toml"}
+# up or test. Their rules: other_block_problem().
+OTHER_LANGS = {"bash"}  # yaml and toml blocks came back as results in disguise; no page needs them
 # The commands a bash block may run (a path such as .venv/bin/pytest counts as its name).
 SHELL_COMMANDS = {"pip", "pip3", "pytest", "mkdocs", "mike", "apt-get", "apt", "cd", "source", "git", "python",
                   "python3", "bash", "sudo"}
@@ -281,6 +281,20 @@ def _shell_command_problem(words: list[str]) -> str | None:
     return None
 
 
+_PINNED = re.compile(r"([A-Za-z][\w.-]*)(?:\[[^\]]*\])?\s*==\s*([\w.+!-]+)")
+
+
+def _pins() -> dict[str, str]:
+    """requirements.in's pins: canonical name -> version."""
+    path = Path(__file__).resolve().parents[2] / "requirements.in"
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _PINNED.match(line.strip())
+        if m:
+            found[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return found
+
+
 def other_block_problem(lang: str, body: str) -> str | None:
     """Why a block in one of OTHER_LANGS is refused, or None. The census (census.py) applies
     the same rule to the blocks the built site shows.
@@ -297,12 +311,12 @@ def other_block_problem(lang: str, body: str) -> str | None:
     if any(line.lstrip().startswith(">>>") for line in lines):
         return "a >>> session is Python nothing runs: write it as a python fence and an output block"
     if lang != "bash":
-        # Configuration, not results: no decimal number, except a version after a pin's
-        # operator (tensorflow==2.21) or with two dots (2.21.0).
-        m = re.search(r"(?<![\w.=<>~^])[-+]?\d*\.\d+(?![\w.])", body)
-        if m:
-            return f"a {lang} block holds a decimal number ({m.group(0)}): results are printed in an output block"
-        return None
+        return f"a {lang} block: the only other language a page may show is bash"
+    for name, version in _PINNED.findall(body):
+        pinned = _pins().get(re.sub(r"[-_.]+", "-", name).lower())
+        if pinned != version:
+            return (f"{name}=={version} in a shell block is not the pin the tests ran "
+                    f"({'requirements.in pins ' + pinned if pinned else 'requirements.in pins no ' + name})")
     text = re.sub(r"\\\n", " ", body)
     if re.search(r"<<|[<>]\(|\$\(|`|\beval\b|\bexec\b", text):
         return "a shell block may not feed code inline (here-document, command substitution, eval)"
@@ -311,8 +325,9 @@ def other_block_problem(lang: str, body: str) -> str | None:
         at = bare.find("#")
         if at >= 0 and (at == 0 or bare[at - 1].isspace()):
             comment, line = line[at:], line[:at]
-            if comments.holds_number(comment) or re.search(r"->|=>|→", comment):
-                return f"a comment that states a value is not checked (it holds a number or an arrow): {comment.strip()!r}"
+            reason = comments.problem(comments.Comment(1, comment.rstrip(), bool(line[:at].strip())), runs=False)
+            if reason:
+                return f"{reason}: {comment.strip()!r}"
         for command in re.split(r"&&|\|\||;|\||&", line):
             problem = _shell_command_problem(_command_words(command.strip()))
             if problem:
