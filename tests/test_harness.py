@@ -875,3 +875,19 @@ def test_a_notebook_attachment_is_refused(tmp_path):
     nb.cells = [cell]
     with pytest.raises(PageError, match="attachment"):
         notebooks.blocks(nb, tmp_path / "t.ipynb", lambda **kw: kw)
+
+
+def test_a_figure_may_move_by_half_a_pixel_only_in_its_coordinates():
+    """The second red-team round scaled every glyph of a plot to nothing (scale(0.1 -0.1)
+    to scale(0 -0)), each number within half a pixel: only coordinates get the slack."""
+    from tests.harness.normalise import same_figure
+
+    svg = (b'<svg width="100pt" height="50pt"><g transform="translate(10.2 20.4) scale(0.1 -0.1)">'
+           b'<path d="M 1.5 2.5 L 3 4" style="stroke-width: 0.8; opacity: 1"/></g>'
+           b'<use xlink:href="#a" x="5.25" y="6.5"/></svg>')
+    assert same_figure(svg, svg.replace(b"M 1.5 2.5", b"M 1.7 2.3").replace(b'x="5.25"', b'x="5.5"'))
+    assert same_figure(svg, svg.replace(b"translate(10.2 20.4)", b"translate(10.4 20.4)"))
+    assert not same_figure(svg, svg.replace(b"M 1.5 2.5", b"M 2.5 2.5"))  # more than half a pixel
+    assert not same_figure(svg, svg.replace(b"scale(0.1 -0.1)", b"scale(0 -0)"))  # the red team's
+    assert not same_figure(svg, svg.replace(b"stroke-width: 0.8", b"stroke-width: 0.4"))
+    assert not same_figure(svg, svg.replace(b"opacity: 1", b"opacity: 0.6"))
