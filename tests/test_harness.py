@@ -891,3 +891,17 @@ def test_a_figure_may_move_by_half_a_pixel_only_in_its_coordinates():
     assert not same_figure(svg, svg.replace(b"scale(0.1 -0.1)", b"scale(0 -0)"))  # the red team's
     assert not same_figure(svg, svg.replace(b"stroke-width: 0.8", b"stroke-width: 0.4"))
     assert not same_figure(svg, svg.replace(b"opacity: 1", b"opacity: 0.6"))
+
+
+def test_a_page_sees_the_thread_settings_a_readers_process_has(site):
+    """The harness runs each page's TensorFlow on one thread, without the page seeing it:
+    tf.config reports TensorFlow's default (0) and the environment holds no setting, as in
+    a reader's process (the second red-team round printed the 1 the harness had set)."""
+    page = (
+        "```python\nimport os\nimport tensorflow as tf\n"
+        "print(tf.config.threading.get_intra_op_parallelism_threads(),\n"
+        "      tf.config.threading.get_inter_op_parallelism_threads())\n"
+        "print([name for name in os.environ if name.startswith('TF_NUM_')])\n```\n\n"
+        "```output\n0 0\n[]\n```\n"
+    )
+    site({"p.md": page}).assert_outcomes(passed=1)
