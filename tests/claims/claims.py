@@ -151,6 +151,38 @@ def run_notebook(page: str, seed: int, until: str) -> dict:
     raise AssertionError(f"docs/{page} has no code cell containing {until!r}")
 
 
+@contextlib.contextmanager
+def optimizer_built_before_fit():
+    """Within it, ``fit()`` first builds the model's optimizer, eagerly, as a reader may
+    with ``model.optimizer.build(model.trainable_variables)`` and as Keras does itself
+    under a distribution strategy; the training is then the same, bit for bit
+    (``test_every_page.py`` checks it on a model with Dropout, BatchNormalization and a
+    metric). Left to itself, Keras 3 with TensorFlow creates the optimizer's variables
+    while it traces the first training step, so that TensorFlow traces that step twice
+    and lifts each variable's initialiser out of the graph: a third of a small model's
+    training time. The seed checks rerun the pages' own trainings within it."""
+    import keras
+
+    fit, own = keras.Model.fit, "fit" in vars(keras.Model)
+
+    @functools.wraps(fit)
+    def built_first(model, *args, **kwargs):
+        optimizer = getattr(model, "optimizer", None)
+        if model.built and optimizer is not None and not optimizer.built:
+            with keras.name_scope(optimizer.name, caller=optimizer):  # as apply() does
+                optimizer.build(model.trainable_variables)
+        return fit(model, *args, **kwargs)
+
+    keras.Model.fit = built_first
+    try:
+        yield
+    finally:
+        if own:
+            keras.Model.fit = fit
+        else:
+            del keras.Model.fit
+
+
 # Running a notebook's cells one by one: the seed checks of the text and Fashion-MNIST
 # tutorials rerun some of the page's cells with other seeds.
 def notebook_code(path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.claims.claims import claim, held_range, seeds_sentence
+from tests.claims.claims import claim, held_range, optimizer_built_before_fit, seeds_sentence
 
 PAGE = "training/common-mistakes.md"
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "common-mistakes"
@@ -250,7 +250,8 @@ def test_from_logits_true_wins_on_seeds():
     run = runpy.run_path(str(SNIPPETS / "from_logits_run.py"))
     differences = []  # accuracy with from_logits=True minus with False, per seed
     for seed in SEEDS:
-        accuracy = {flag: run["train"](flag, seed=seed)[3] for flag in (False, True)}
+        with optimizer_built_before_fit():
+            accuracy = {flag: run["train"](flag, seed=seed)[3] for flag in (False, True)}
         differences.append(accuracy[True] - accuracy[False])
     margin = SAMPLES_WITHIN_ROUNDING / len(run["digits_y"])  # the digits it is measured on
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, "
@@ -264,7 +265,8 @@ def test_scaled_pixels_win_on_seeds(capsys):
     run = runpy.run_path(str(SNIPPETS / "pixel_scaling.py"))
     capsys.readouterr()
     accuracy, pixels = run["validation_accuracy"], run["pixels"]
-    differences = [accuracy(pixels / 255, seed) - accuracy(pixels, seed) for seed in SEEDS]
+    with optimizer_built_before_fit():
+        differences = [accuracy(pixels / 255, seed) - accuracy(pixels, seed) for seed in SEEDS]
     validation = len(run["pixel_labels"]) - 2000  # the images it did not train on
     margin = SAMPLES_WITHIN_ROUNDING / validation
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, the scaled "

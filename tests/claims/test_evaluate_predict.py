@@ -119,14 +119,15 @@ def test_predict_runs_in_inference_mode():
 @claim(PAGE,
        "compute one batch at a time with `predict_on_batch` (or a direct call with "
        "`training=False`),",
-       "(up to 128, 10), a NumPy array")
+       "a NumPy array: one row of class probabilities per sample")
 def test_predict_on_batch_returns_numpy_in_inference_mode():
     import numpy as np
 
     x, _ = data()
     model = small_model()
     out = model.predict_on_batch(x)
-    assert isinstance(out, np.ndarray) and out.shape == (40, 3)
+    assert isinstance(out, np.ndarray) and out.shape == (40, 3)  # a row per sample
+    assert np.all(out >= 0) and np.allclose(out.sum(axis=1), 1, atol=1e-6)  # probabilities
     assert np.allclose(out, model(x, training=False), atol=1e-6)
 
 

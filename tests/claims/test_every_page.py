@@ -106,3 +106,38 @@ def test_a_seed_within_rounding_may_count_either_way(tmp_path, monkeypatch):
     with pytest.raises(AssertionError, match="gave 3 to 4 .some within rounding. of 5"):
         claims.seeds_sentence("p.md", "The CNN won on 5 of 5 seeds.",
                               claims.held_range([0.02, -0.03, 0.001, 0.05, 0.04], 0.003), 5)
+
+
+def test_an_optimizer_built_before_fit_trains_the_same():
+    """The seed checks train within optimizer_built_before_fit(), to save time: the
+    training must be the same, bit for bit, as a reader's (Dropout's random draws and
+    the batch order included), and the optimizer's variables the same ones."""
+    import keras
+    import numpy as np
+
+    from tests.claims.claims import optimizer_built_before_fit
+
+    x = np.random.default_rng(0).normal(size=(96, 6)).astype("float32")
+    y = (x[:, 0] > 0).astype("int32") + (x[:, 1] > 0)
+
+    def train():
+        keras.utils.clear_session()  # the same layer names
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([
+            keras.Input(shape=(6,)), keras.layers.Dense(16, activation="relu"),
+            keras.layers.BatchNormalization(), keras.layers.Dropout(0.3),
+            keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        history = model.fit(x, y, epochs=2, batch_size=16, validation_split=0.25, verbose=0)
+        return model, history.history
+
+    reader, reader_history = train()
+    with optimizer_built_before_fit():
+        built, built_history = train()
+    assert built_history == reader_history
+    for a, b in [(reader.weights, built.weights),
+                 (reader.optimizer.variables, built.optimizer.variables)]:
+        assert [v.path for v in a] == [v.path for v in b]
+        assert all(np.array_equal(v.numpy(), w.numpy()) for v, w in zip(a, b))
+    assert "fit" not in vars(keras.Model)  # the context put fit() back
