@@ -894,14 +894,18 @@ def test_a_figure_may_move_by_half_a_pixel_only_in_its_coordinates():
 
 
 def test_a_page_sees_the_thread_settings_a_readers_process_has(site):
-    """The harness runs each page's TensorFlow on one thread, without the page seeing it:
-    tf.config reports TensorFlow's default (0) and the environment holds no setting, as in
-    a reader's process (the second red-team round printed the 1 the harness had set)."""
+    """The harness runs each page's TensorFlow on one thread through its environment
+    variables, so tf.config reports TensorFlow's default (0), as in a reader's process (the
+    second red-team round printed the 1 tf.config.threading had been given), and a page can
+    still configure its devices before it runs an op."""
     page = (
-        "```python\nimport os\nimport tensorflow as tf\n"
+        "```python\nimport tensorflow as tf\n"
         "print(tf.config.threading.get_intra_op_parallelism_threads(),\n"
         "      tf.config.threading.get_inter_op_parallelism_threads())\n"
-        "print([name for name in os.environ if name.startswith('TF_NUM_')])\n```\n\n"
-        "```output\n0 0\n[]\n```\n"
+        "cpu = tf.config.list_physical_devices('CPU')[0]\n"
+        "tf.config.set_logical_device_configuration(\n"
+        "    cpu, [tf.config.LogicalDeviceConfiguration()] * 2)\n"
+        "print(len(tf.config.list_logical_devices('CPU')))\n```\n\n"
+        "```output\n0 0\n2\n```\n"
     )
     site({"p.md": page}).assert_outcomes(passed=1)

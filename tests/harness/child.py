@@ -48,14 +48,15 @@ tf.config.list_physical_devices()  # TensorFlow's first-call messages land here,
 # less CPU time this way). What a page prints does not depend on it: tests/portability.sh
 # runs every page with four threads (TF_NUM_INTRAOP_THREADS, which this leaves alone when
 # it is set) and on one core. Processes a page starts itself (a second Python, training
-# workers) keep TensorFlow's default. Set through TensorFlow's environment variables, read
-# when a page's process creates its context (_own_threads), not through tf.config: a page
-# that asks tf.config.threading gets the 0 ("TensorFlow's default") a reader's process
-# reports (the second red-team round of issue 21 printed it).
-_THREAD_VARIABLES = [name for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
-                     if not os.environ.get(name)]
-for _name in _THREAD_VARIABLES:
-    os.environ[_name] = "1"
+# workers) inherit the setting. Set through TensorFlow's environment variables, read when a
+# page's process creates its context, not through tf.config: a page that asks
+# tf.config.threading gets the 0 ("TensorFlow's default") a reader's process reports (the
+# second red-team round of issue 21 printed it), and the page can still configure devices
+# before its context exists (the distributed tutorial does). A page that prints
+# os.environ would see the variables.
+for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+    if not os.environ.get(_name):
+        os.environ[_name] = "1"
 # The objects the imports made stay alive as long as the server: moved out of the garbage
 # collector's reach, a page's collections no longer walk them (nor copy their memory pages
 # into the page's process by touching them).
@@ -142,19 +143,10 @@ def _out_of_reach() -> None:
     importlib.invalidate_caches()
 
 
-def _own_threads() -> None:
-    """Create TensorFlow's context now, while the thread variables are set, then take them
-    out of the environment: the page, and any process it starts, sees the reader's."""
-    tf.zeros(())
-    for name in _THREAD_VARIABLES:
-        os.environ.pop(name, None)
-
-
 def page_main(conn, workdir: str) -> None:
     """Serve one page: run each fence the worker sends, in order, until told to stop."""
     os.chdir(workdir)  # an empty folder the worker removes: files a page writes land there
     _fresh_process_state()
-    _own_threads()
     execute.use_unbuffered_streams()
     _out_of_reach()
     namespace = {"__name__": "__main__"}
