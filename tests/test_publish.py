@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tests.conftest import (EARLIER, EARLIER_PAGE, commit_stand_in, earlier_release, git, run_in,
                             tensorflow_version)
+from tests.harness import sources
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -106,6 +107,15 @@ def test_the_root_404_page_is_this_release_s_with_absolute_links(published):
     assert styles and all(s.startswith(f"{published.prefix}{published.version}/") for s in styles), (
         f"404.html must load its styles from {published.prefix}{published.version}/: {styles}"
     )
+
+
+def test_the_site_is_published_from_the_sources_recorded_at_the_start(published, pytestconfig):
+    """Not from the working tree, which a page could have changed by then (the session
+    fails at its end if it did: tests/harness/sources.py)."""
+    recorded = sources.session_snapshot(pytestconfig)
+    assert recorded is not None, "tests.harness.sources is not switched on (conftest.py)"
+    assert published.commit == recorded.commit
+    assert git(published.repo, "rev-parse", "HEAD").strip() == recorded.commit
 
 
 def test_the_stand_in_earlier_release_is_the_one_before_the_pin(published):
