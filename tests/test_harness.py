@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,48 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+class _Imports:
+    """Notes the modules an in-process run has imported when it ends (before pytester
+    takes them out of sys.modules again)."""
+
+    def __init__(self):
+        self.modules: dict = {}
+
+    def pytest_unconfigure(self):
+        self.modules = dict(sys.modules)
+
+
+def _a_library(module, project: Path) -> bool:
+    """Whether a module is an installed library's or the standard library's: not this
+    repository's own (the virtual environment inside it aside), not the project's."""
+    where = [getattr(module, "__file__", None), *list(getattr(module, "__path__", None) or [])]
+    paths = [Path(p).resolve() for p in where if isinstance(p, str)]
+
+    def within(path: Path, folder: Path) -> bool:
+        return path == folder or folder in path.parents
+
+    installed = Path(sys.prefix).resolve()
+    return bool(paths) and all(
+        not within(p, project) and (not within(p, REPO) or within(p, installed)) for p in paths)
+
+
+def run_inprocess(pytester, *args: str):
+    """pytester's in-process run, keeping the libraries it imported for the next run.
+
+    pytester puts sys.modules back as it was after each in-process run, so every run
+    imported again what the harness imports on first use (markdown and its extensions,
+    pygments, BeautifulSoup: about a third of a second a run). Those libraries are kept
+    here, as if this process had imported them first; what the run imported from this
+    repository (the harness) or from the throwaway project (its conftest, its tests) is
+    still dropped, and imported fresh by the next run as before."""
+    imports = _Imports()
+    result = pytester.runpytest_inprocess(*args, plugins=[imports])
+    for name, module in imports.modules.items():
+        if name not in sys.modules and _a_library(module, pytester.path.resolve()):
+            sys.modules[name] = module
+    return result
 
 
 @pytest.fixture
@@ -35,8 +78,8 @@ def site(pytester):
         # refused page is a collection error, which would otherwise end the run as
         # "Interrupted", and pytest then renders that with a full traceback whose source
         # it parses (about 0.2 s each time): the errors are counted the same either way.
-        return pytester.runpytest_inprocess(
-            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
+        return run_inprocess(
+            pytester, "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
             "--continue-on-collection-errors", *args)
 
     run.path = pytester.path
@@ -489,22 +532,29 @@ def test_an_update_keeps_the_declared_tolerance(site):
 
 def test_a_figure_may_move_by_rounding_but_not_change(site):
     site({"p.md": FIGURE_PAGE}, "--update-outputs").assert_outcomes(passed=1)
-    svg = site.path / "docs" / "figures" / "line.svg"
-    drawn = svg.read_text()
+    figures = site.path / "docs" / "figures"
+    drawn = (figures / "line.svg").read_text()
     import re as _re
 
     def nudge(text, by):
         return _re.sub(r'(d="M )(\d+\.\d+)', lambda m: m.group(1) + f"{float(m.group(2)) + by:.6f}", text, count=3)
 
-    svg.write_text(nudge(drawn, 0.3))
-    site({}).assert_outcomes(passed=1)
-    svg.write_text(nudge(drawn, 2))
-    site({}).assert_outcomes(failed=1)
-    svg.write_text(drawn)
-    more = FIGURE_PAGE.replace("[0, 1, 2], [3, 1, 2]", "[0, 1, 2, 3], [3, 1, 2, 2]")
-    site({"p.md": more}).assert_outcomes(failed=1)
-    twice = FIGURE_PAGE.replace("plt.plot([0, 1, 2], [3, 1, 2])", "plt.plot([0, 1, 2], [3, 1, 2])\nplt.plot([0, 1], [1, 1])")
-    site({"p.md": twice}).assert_outcomes(failed=1)
+    # One run for the four cases, a page each (every page runs in a process of its own):
+    # p.md passes with its figure moved by rounding; each other page fails on its figure.
+    (figures / "line.svg").write_text(nudge(drawn, 0.3))
+    (figures / "far.svg").write_text(nudge(drawn, 2))
+    (figures / "drawn.svg").write_text(drawn)
+    as_drawn = FIGURE_PAGE.replace("figures/line.svg", "figures/drawn.svg")
+    more = as_drawn.replace("[0, 1, 2], [3, 1, 2]", "[0, 1, 2, 3], [3, 1, 2, 2]")
+    twice = as_drawn.replace("plt.plot([0, 1, 2], [3, 1, 2])", "plt.plot([0, 1, 2], [3, 1, 2])\nplt.plot([0, 1], [1, 1])")
+    result = site({"q.md": FIGURE_PAGE.replace("figures/line.svg", "figures/far.svg"), "r.md": more, "s.md": twice})
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines_random([
+        "*docs/q.md:*: docs/figures/far.svg differs from what the run drew*",
+        "*docs/r.md:*: docs/figures/drawn.svg differs from what the run drew*",
+        "*docs/s.md:*: docs/figures/drawn.svg differs from what the run drew*",
+    ])
+    assert "docs/p.md:" not in result.stdout.str()
 
 
 TABS = """\
@@ -666,17 +716,17 @@ def test_autograph_finds_the_source_of_a_function_in_a_cell_or_an_admonition(sit
 
 
 def test_notebook_cells_raise_and_warn_only_when_tagged(site):
-    raising = notebook("1 / 0")
-    site({"t.ipynb": raising}).assert_outcomes(failed=1)
+    # The raising and the warning notebook share each run (each runs in a process of its own).
+    raising, warning = notebook("1 / 0"), notebook("import warnings\nwarnings.warn('careful')")
+    result = site({"r.ipynb": raising, "w.ipynb": warning})
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines_random(["*docs/r.ipynb:1: the code raised an exception*",
+                                        "*docs/w.ipynb:1: the code emitted warnings*"])
     tagged = notebook(("1 / 0", ["raises-exception"]))
-    site({"t.ipynb": tagged}, "--update-outputs").assert_outcomes(passed=1)
-    assert '"ename": "ZeroDivisionError"' in (site.path / "docs" / "t.ipynb").read_text()
-    site({}).assert_outcomes(passed=1)
-    warning = notebook("import warnings\nwarnings.warn('careful')")
-    site({"t.ipynb": warning}).assert_outcomes(failed=1)
     marked = notebook(("import warnings\nwarnings.warn('careful')", ["warns"]))
-    site({"t.ipynb": marked}, "--update-outputs").assert_outcomes(passed=1)
-    site({}).assert_outcomes(passed=1)
+    site({"r.ipynb": tagged, "w.ipynb": marked}, "--update-outputs").assert_outcomes(passed=2)
+    assert '"ename": "ZeroDivisionError"' in (site.path / "docs" / "r.ipynb").read_text()
+    site({}).assert_outcomes(passed=2)
 
 
 @pytest.mark.parametrize(

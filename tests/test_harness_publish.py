@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import sources
+from tests.test_harness import run_inprocess
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -40,8 +41,8 @@ def site(pytester):
             path = pytester.path / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return pytester.runpytest_inprocess(
-            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
+        return run_inprocess(
+            pytester, "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
             "--continue-on-collection-errors", *args)
 
     run.path = pytester.path
