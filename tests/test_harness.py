@@ -39,19 +39,27 @@ def _a_library(module, project: Path) -> bool:
         not within(p, project) and (not within(p, REPO) or within(p, installed)) for p in paths)
 
 
-def run_inprocess(pytester, *args: str):
-    """pytester's in-process run, keeping the libraries it imported for the next run.
+_LIBRARIES: dict = {}  # name -> module: what in-process runs imported, kept for the next
 
-    pytester puts sys.modules back as it was after each in-process run, so every run
-    imported again what the harness imports on first use (markdown and its extensions,
-    pygments, BeautifulSoup: about a third of a second a run). Those libraries are kept
-    here, as if this process had imported them first; what the run imported from this
-    repository (the harness) or from the throwaway project (its conftest, its tests) is
-    still dropped, and imported fresh by the next run as before."""
+
+def run_inprocess(pytester, *args: str):
+    """pytester's in-process run, with the libraries earlier runs imported already loaded.
+
+    pytester puts sys.modules back as it was after each in-process run (and after each
+    test), so every run imported again what the harness imports on first use (markdown
+    and its extensions, pygments, BeautifulSoup: a third of a second a run). Those
+    libraries are kept here and put back before each run, as if this process had imported
+    them first; what a run imported from this repository (the harness) or from the
+    throwaway project (its conftest, its tests) is not kept, and each run imports it fresh
+    as before."""
+    for name, module in _LIBRARIES.items():
+        sys.modules.setdefault(name, module)
     imports = _Imports()
     result = pytester.runpytest_inprocess(*args, plugins=[imports])
+    project = pytester.path.resolve()
     for name, module in imports.modules.items():
-        if name not in sys.modules and _a_library(module, pytester.path.resolve()):
+        if name not in _LIBRARIES and name not in sys.modules and _a_library(module, project):
+            _LIBRARIES[name] = module
             sys.modules[name] = module
     return result
 
