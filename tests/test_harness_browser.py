@@ -1,7 +1,12 @@
 """The browser checks of test_browser_pages.py (issue 21, classes 2 and 3) catch what they
 are for: each test serves the published site with one edit, the way a page or extra.css
-could hide a block or add to it, and the checks must refuse the page. The edits are made
-as the browser loads the page (Playwright routes), so the site is built once.
+could hide a block or add to it, and the checks must refuse the page. The site is built
+once, and each page is loaded once for all its cases (`edited`): a CSS edit is appended to
+extra.css's rules in the loaded page, a markup edit made on its elements (each shown to be
+the same as the edit of the served HTML, `same_as_served`); then the edit is undone and the
+checks must find on the page what they found on it as loaded, which shows the edit undone
+and keeps one case from leaking into the next. An edit that cannot be made or undone that
+way is served with the page, loaded anew (`checked`, through Playwright routes).
 
 Also here: extra.css itself, read as CSS, loads nothing and adds no text but the Output
 label.
@@ -10,11 +15,21 @@ label.
 from __future__ import annotations
 
 import re
+import urllib.request
 
 import pytest
 import tinycss2
 
-from tests.test_browser import DESKTOP, DOCS, PHONE, Visit, browser, pages, server  # noqa: F401  (fixtures)
+from tests.test_browser import (  # noqa: F401  (fixtures)
+    DESKTOP,
+    DOCS,
+    PHONE,
+    SETTLED,
+    Visit,
+    browser,
+    pages,
+    server,
+)
 from tests.test_browser_pages import (
     LABELS,
     added_problems,
@@ -32,16 +47,82 @@ NOTEBOOK_PAGE = "tutorials/mnist/"
 
 
 @pytest.fixture(scope="module")
-def tab(browser):
-    """One tab for every edit (a tab costs a renderer process to start)."""
-    visit = Visit(browser, PHONE, search_worker=False)
-    yield visit
-    visit.close()
+def tab(browser, pages):
+    """The tabs of the edits: one for each page and width, the cases of which share one
+    load of it (a tab costs a renderer process to start, a load more), and one that loads
+    a page anew for each edit served with it."""
+    tabs = Tabs(browser, pages)
+    yield tabs
+    tabs.close()
 
 
-def checked(visit, pages, path, css="", html=None, width=PHONE, scheme=None):
-    """All the problems the browser checks find on the page at `path`, served with `css`
-    added to extra.css and `html(page)` applied to the page's HTML."""
+class Tabs:
+    def __init__(self, browser, pages):
+        self.browser, self.pages, self.shared, self._fresh = browser, pages, {}, None
+
+    def load(self, path: str, width: dict) -> "Shared":
+        """The tab with the page at `path` loaded at `width`, as loaded."""
+        key = (path, width["width"])
+        if key not in self.shared:
+            self.shared[key] = Shared(Visit(self.browser, width, search_worker=False),
+                                      self.pages, path, width)
+        shared = self.shared[key]
+        shared.load()
+        return shared
+
+    @property
+    def fresh(self) -> Visit:
+        if self._fresh is None:
+            self._fresh = Visit(self.browser, PHONE, search_worker=False)
+        return self._fresh
+
+    def close(self):
+        for visit in [*(s.visit for s in self.shared.values()), self._fresh]:
+            if visit:
+                visit.close()
+
+
+class Shared:
+    """A tab with the page at `path` loaded at `width` (`loaded`: false when it must be
+    loaded anew), with what the checks find on it as loaded (`baseline`: nothing at the
+    phone width; at the desktop width the style attributes the theme's script sets on the
+    sidebars, which test_browser_pages.py checks only at the phone width)."""
+
+    def __init__(self, visit, pages, path, width):
+        self.visit, self.pages, self.path, self.width = visit, pages, path, width
+        self.loaded, self.baseline = False, None
+
+    def load(self) -> None:
+        if not self.loaded:
+            self.visit.open(self.pages + self.path)
+            self.visit.page.evaluate(RECORD)
+            self.baseline = problems(self.visit, self.pages, self.path, self.width)
+            self.loaded = True
+            self.put_back()
+
+    def put_back(self) -> None:
+        """Undo the edit made on the page, and what the checks changed on it."""
+        try:
+            self.visit.page.evaluate(PUT_BACK)
+        except BaseException:
+            self.loaded = False
+            raise
+
+
+def problems(visit, pages, path, width=PHONE, scheme=None):
+    """All the problems the browser checks find on the page open in `visit`."""
+    if scheme == "dark":
+        dark(visit)
+    return (style_problems(visit, pages, path) + added_problems(visit)
+            + seen_problems(visit, path, f"{width['width']} px"))
+
+
+def checked(tab, pages, path, css="", html=None, width=PHONE, scheme=None):
+    """All the problems the browser checks find on the page at `path`, loaded anew and
+    served with `css` added to extra.css and `html(page)` applied to the page's HTML (for
+    an edit that only the HTML parser makes: see `edited` for the rest)."""
+    visit = tab.fresh
+
     def edited_css(route):
         response = route.fetch()
         route.fulfill(response=response, body=response.text() + "\n" + css)
@@ -56,10 +137,7 @@ def checked(visit, pages, path, css="", html=None, width=PHONE, scheme=None):
         visit.page.route(pages + path, edited_html)
     try:
         visit.open(pages + path)
-        if scheme == "dark":
-            dark(visit)
-        return (style_problems(visit, pages, path) + added_problems(visit)
-                + seen_problems(visit, path, f"{width['width']} px"))
+        return problems(visit, pages, path, width, scheme)
     finally:
         visit.page.unroute("**/stylesheets/extra.css", edited_css)
         if html:
@@ -67,10 +145,160 @@ def checked(visit, pages, path, css="", html=None, width=PHONE, scheme=None):
         visit.page.goto("about:blank")
 
 
+# What the checks (seen.js, DARK) change on a page, recorded once it is loaded and put
+# back after each run of the checks: style attributes (seen.js sets pointer-events on
+# every element), open <details>, chosen tabs, how pictures load, the colour scheme, the
+# scroll position.
+RECORD = """() => {
+  window.__before = {
+    styles: [...document.querySelectorAll('*')].map(e => [e, e.getAttribute('style')]),
+    open: [...document.querySelectorAll('details')].map(d => [d, d.open]),
+    checked: [...document.querySelectorAll('input')].map(i => [i, i.checked]),
+    loading: [...document.querySelectorAll('img')].map(i => [i, i.getAttribute('loading')]),
+    scheme: document.body.getAttribute('data-md-color-scheme'),
+  };
+}"""
+PUT_BACK = """async () => {
+  if (window.__undo) { await window.__undo(); window.__undo = null; }
+  const before = window.__before;
+  const set = (e, name, value) => value === null ? e.removeAttribute(name) : e.setAttribute(name, value);
+  for (const [d, open] of before.open) d.open = open;
+  for (const [i, checked] of before.checked) i.checked = checked;
+  for (const [i, loading] of before.loading) set(i, 'loading', loading);
+  set(document.body, 'data-md-color-scheme', before.scheme);
+  window.scrollTo(0, 0);
+  // The style attributes last, once the theme's script has followed the page back (it
+  // sets the sidebars' as the page scrolls or its layout changes).
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const recorded = new Set(before.styles.map(([e]) => e));
+  for (const [e, style] of before.styles) if (e.getAttribute('style') !== style) set(e, 'style', style);
+  // Elements the theme's script made since (the copy buttons' <nav>): without what
+  // seen.js set on them.
+  for (const e of document.querySelectorAll('[style]')) {
+    if (recorded.has(e) || e.style.getPropertyPriority('pointer-events') !== 'important') continue;
+    e.style.removeProperty('pointer-events');
+    if (!e.getAttribute('style').trim()) e.removeAttribute('style');
+  }
+  // And the colours settled (test_browser.SETTLED, whose two frames are those above).
+  await Promise.all(document.getAnimations().filter(
+    a => a.effect && a.effect.getComputedTiming().endTime !== Infinity).map(a => a.finished.catch(() => null)));
+}"""
+# A CSS edit, made where the served edit makes it: appended to extra.css (the theme's
+# <link> in the head), rule by rule, each as the browser reads it. Each rule must read
+# back as itself, so that the rules added are the ones written.
+ADD_CSS = """css => {
+  const sheet = [...document.styleSheets].find(
+    s => s.href && /\\/stylesheets\\/extra\\.css$/.test(s.href) && s.ownerNode.parentNode === document.head);
+  const rules = new CSSStyleSheet();
+  rules.replaceSync(css);
+  const start = sheet.cssRules.length;
+  const added = [];
+  for (const rule of rules.cssRules) {
+    sheet.insertRule(rule.cssText, sheet.cssRules.length);
+    added.push([rule.cssText, sheet.cssRules[sheet.cssRules.length - 1].cssText]);
+  }
+  window.__undo = () => { while (sheet.cssRules.length > start) sheet.deleteRule(sheet.cssRules.length - 1); };
+  return added;
+}"""
+
+
+def edited(tab, pages, path, css="", dom=None, width=PHONE, scheme=None):
+    """All the problems the browser checks find on the page at `path`, loaded once for
+    all the cases of that page, with `css` added to extra.css and the markup edit `dom`
+    (EDITS) made on the page. Then the edit is undone, and the checks must pass again:
+    the page is as loaded, for the next case."""
+    tab = tab.load(path, width)
+    page = tab.visit.page
+    try:
+        if css:
+            added = page.evaluate(ADD_CSS, css)
+            assert added and all(a == b for a, b in added), (css, added)
+        if dom:
+            page.evaluate(f"async () => {{ window.__undo = await ({EDITS[dom]})(document); }}")
+        page.evaluate(SETTLED)
+        found = problems(tab.visit, pages, path, width, scheme)
+    except BaseException:
+        tab.loaded = False
+        raise
+    tab.put_back()
+    try:
+        after = problems(tab.visit, pages, path, width)
+    except BaseException:
+        tab.loaded = False
+        raise
+    tab.put_back()
+    if after != tab.baseline:
+        tab.loaded = False
+    assert after == tab.baseline, f"undoing the edit did not give back the page as loaded: {after}"
+    return found
+
+
+# Markup edits made on the loaded page, each a function of the document that returns how
+# to undo it, and each the same as an edit of the served HTML (MARKUP, NOTEBOOK_EDITS):
+# `same_as_served` parses both and compares them.
+EDITS = {
+    "hidden attribute": """doc => {
+      const el = [...doc.querySelectorAll('div')].find(d => d.getAttribute('class') === 'language-python highlight');
+      el.setAttribute('hidden', '');
+      return () => el.removeAttribute('hidden');
+    }""",
+    "a stylesheet linked from the page": """async doc => {
+      const link = doc.createElement('link');
+      link.setAttribute('rel', 'stylesheet');
+      link.setAttribute('href', '../../stylesheets/extra.css');
+      doc.querySelector('article').prepend(link);
+      if (doc === document) await new Promise(done => { link.onload = done; link.onerror = done; });
+      return () => link.remove();
+    }""",
+    "a <style> in the page": """doc => {
+      const style = doc.createElement('style');
+      style.textContent = 'p{}';
+      doc.querySelector('article').prepend(style);
+      return () => style.remove();
+    }""",
+    "a style attribute": """doc => {
+      const p = [...doc.querySelectorAll('p')].find(p => !p.attributes.length);
+      p.setAttribute('style', 'color: red');
+      return () => p.removeAttribute('style');
+    }""",
+    "celltag_hide": """doc => {
+      const cells = [...doc.querySelectorAll('[class*="jp-CodeCell jp-Notebook-cell"]')];
+      const before = cells.map(c => c.getAttribute('class'));
+      cells.forEach((c, i) => c.setAttribute('class', before[i].replaceAll(
+        'jp-CodeCell jp-Notebook-cell', 'jp-CodeCell jp-Notebook-cell celltag_hide')));
+      return () => cells.forEach((c, i) => c.setAttribute('class', before[i]));
+    }""",
+    "a <style> in a cell": """doc => {
+      const wrapper = [...doc.querySelectorAll('div')].find(d => d.getAttribute('class') === 'jp-Cell-inputWrapper');
+      const style = doc.createElement('style');
+      style.textContent = '.x {}';
+      wrapper.before(style);
+      return () => style.remove();
+    }""",
+}
+
+SAME = """async ({original, served, edit}) => {
+  const parse = html => new DOMParser().parseFromString(html, 'text/html');
+  const mine = parse(original);
+  await (eval('(' + edit + ')'))(mine);
+  return [mine.documentElement.outerHTML, parse(served).documentElement.outerHTML];
+}"""
+
+
+def same_as_served(tab, pages, path, dom, html):
+    """The markup edit `dom` makes of the page's HTML, parsed, what the edit `html` of its
+    text makes of it."""
+    original = urllib.request.urlopen(pages + path).read().decode("utf-8")
+    mine, served = tab.load(path, PHONE).visit.page.evaluate(
+        SAME, {"original": original, "served": html(original), "edit": EDITS[dom]})
+    assert original != html(original), dom
+    assert mine == served, f"the edit {dom!r} on the page is not the served one"
+
+
 def test_the_unedited_pages_pass(tab, pages):
     """The pages the edits below start from pass, so each failure below is the edit's."""
     for path in (FIGURE_PAGE, DETAILS_PAGE, TABS_PAGE):
-        assert checked(tab, pages, path) == [], path
+        assert tab.load(path, PHONE).baseline == [], path
 
 
 # Class 2: hiding. The issue's examples (opacity, tiny fonts, off-screen positioning,
@@ -138,38 +366,48 @@ HIDING = {
 
 @pytest.mark.parametrize("css, expected", HIDING.values(), ids=HIDING.keys())
 def test_a_style_that_hides_a_block_is_refused(css, expected, tab, pages):
-    found = checked(tab, pages, FIGURE_PAGE, css=css, scheme="dark" if "slate" in css else None)
+    found = edited(tab, pages, FIGURE_PAGE, css=css, scheme="dark" if "slate" in css else None)
     assert any(expected in problem for problem in found), found
 
 
 def test_a_block_hidden_in_a_collapsed_details_or_a_later_tab_is_refused(tab, pages):
-    found = checked(tab, pages, DETAILS_PAGE, css="details .language-output { opacity: 0.5 }")
+    found = edited(tab, pages, DETAILS_PAGE, css="details .language-output { opacity: 0.5 }")
     assert any("opacity: 0.5" in p for p in found), found
-    found = checked(tab, pages, DETAILS_PAGE, css="details > summary { font-size: 2px }")
+    found = edited(tab, pages, DETAILS_PAGE, css="details > summary { font-size: 2px }")
     assert any("the title of the <details>" in p for p in found), found
-    found = checked(tab, pages, TABS_PAGE, css=".tabbed-block:nth-child(2) pre { opacity: 0 }")
+    found = edited(tab, pages, TABS_PAGE, css=".tabbed-block:nth-child(2) pre { opacity: 0 }")
     assert any("opacity: 0" in p for p in found), found
 
 
 def test_a_hiding_style_is_caught_at_desktop_width_too(tab, pages):
     css = "@media (min-width: 1000px) { .md-typeset .language-output { opacity: 0.2 } }"
-    assert not checked(tab, pages, FIGURE_PAGE, css=css)
-    found = checked(tab, pages, FIGURE_PAGE, css=css, width=DESKTOP)
+    assert not edited(tab, pages, FIGURE_PAGE, css=css)
+    found = edited(tab, pages, FIGURE_PAGE, css=css, width=DESKTOP)
     assert any("opacity: 0.2" in p for p in found), found
 
 
+# Edits of a notebook page's HTML, made on the page (EDITS).
+NOTEBOOK_EDITS = {
+    "celltag_hide": lambda h: h.replace("jp-CodeCell jp-Notebook-cell",
+                                        "jp-CodeCell jp-Notebook-cell celltag_hide"),
+    "a <style> in a cell": lambda h: h.replace(
+        '<div class="jp-Cell-inputWrapper"', '<style>.x {}</style><div class="jp-Cell-inputWrapper"', 1),
+}
+
+
 def test_a_notebook_cell_styled_away_is_refused(tab, pages):
-    found = checked(tab, pages, NOTEBOOK_PAGE, css=".celltag_hide .jp-OutputArea { opacity: 0.05 }",
-                    html=lambda h: h.replace("jp-CodeCell jp-Notebook-cell", "jp-CodeCell jp-Notebook-cell celltag_hide"))
+    same_as_served(tab, pages, NOTEBOOK_PAGE, "celltag_hide", NOTEBOOK_EDITS["celltag_hide"])
+    found = edited(tab, pages, NOTEBOOK_PAGE, css=".celltag_hide .jp-OutputArea { opacity: 0.05 }",
+                   dom="celltag_hide")
     assert any("cell output" in p and "opacity: 0.05" in p for p in found), found
-    found = checked(tab, pages, NOTEBOOK_PAGE,
+    found = edited(tab, pages, NOTEBOOK_PAGE,
                     css=".jupyter-wrapper .jp-RenderedSVG img { min-width: 0; width: 3rem }")
     assert any("cell figure" in p and "drawn" in p for p in found), found
 
 
 def test_a_style_written_in_a_notebook_cell_is_refused(tab, pages):
-    found = checked(tab, pages, NOTEBOOK_PAGE, html=lambda h: h.replace(
-        '<div class="jp-Cell-inputWrapper"', '<style>.x {}</style><div class="jp-Cell-inputWrapper"', 1))
+    same_as_served(tab, pages, NOTEBOOK_PAGE, "a <style> in a cell", NOTEBOOK_EDITS["a <style> in a cell"])
+    found = edited(tab, pages, NOTEBOOK_PAGE, dom="a <style> in a cell")
     assert any("written by the page" in p for p in found), found
 
 
@@ -194,9 +432,17 @@ MARKUP = {
 }
 
 
-@pytest.mark.parametrize("html, expected", MARKUP.values(), ids=MARKUP.keys())
-def test_markup_that_hides_or_styles_is_refused(html, expected, tab, pages):
-    found = checked(tab, pages, FIGURE_PAGE, html=html)
+@pytest.mark.parametrize("name", MARKUP)
+def test_markup_that_hides_or_styles_is_refused(name, tab, pages):
+    html, expected = MARKUP[name]
+    if name in EDITS:
+        # Made on the loaded page, once it is shown to be the served edit.
+        same_as_served(tab, pages, FIGURE_PAGE, name, html)
+        found = edited(tab, pages, FIGURE_PAGE, dom=name)
+    else:
+        # <noframes> around a block: what the HTML parser does with it (its contents
+        # become text, up to its end tag) no edit of the page's elements reproduces.
+        found = checked(tab, pages, FIGURE_PAGE, html=html)
     assert any(expected in problem for problem in found), found
 
 
@@ -225,9 +471,19 @@ ADDING = {
 }
 
 
-@pytest.mark.parametrize("css, expected", ADDING.values(), ids=ADDING.keys())
-def test_a_style_that_adds_text_or_a_picture_is_refused(css, expected, tab, pages):
-    found = checked(tab, pages, FIGURE_PAGE, css=css)
+# Edits made on a page loaded anew, served with the edit: Chromium does not give an <img>
+# back its size once a `content: url()` that replaced it is removed (the figure stays
+# 26 px tall), so on the page as loaded the edit could not be shown to be undone.
+RELOADED = {"a figure replaced"}
+
+
+@pytest.mark.parametrize("name", ADDING)
+def test_a_style_that_adds_text_or_a_picture_is_refused(name, tab, pages):
+    css, expected = ADDING[name]
+    if name in RELOADED:
+        found = checked(tab, pages, FIGURE_PAGE, css=css)
+    else:
+        found = edited(tab, pages, FIGURE_PAGE, css=css)
     assert any(expected in problem for problem in found), found
 
 
