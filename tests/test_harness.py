@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
+import importlib
 import textwrap
 from pathlib import Path
 
+import pygments.lexers
 import pytest
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -14,54 +15,28 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 REPO = Path(__file__).resolve().parents[1]
 
 
-class _Imports:
-    """Notes the modules an in-process run has imported when it ends (before pytester
-    takes them out of sys.modules again)."""
-
-    def __init__(self):
-        self.modules: dict = {}
-
-    def pytest_unconfigure(self):
-        self.modules = dict(sys.modules)
-
-
-def _a_library(module, project: Path) -> bool:
-    """Whether a module is an installed library's or the standard library's: not this
-    repository's own (the virtual environment inside it aside), not the project's."""
-    where = [getattr(module, "__file__", None), *list(getattr(module, "__path__", None) or [])]
-    paths = [Path(p).resolve() for p in where if isinstance(p, str)]
-
-    def within(path: Path, folder: Path) -> bool:
-        return path == folder or folder in path.parents
-
-    installed = Path(sys.prefix).resolve()
-    return bool(paths) and all(
-        not within(p, project) and (not within(p, REPO) or within(p, installed)) for p in paths)
-
-
-_LIBRARIES: dict = {}  # name -> module: what in-process runs imported, kept for the next
+# What the harness imports on first use, in each pytester run (markdown and the
+# extensions the pages are read with, pygments, BeautifulSoup, the forkserver's process
+# class). pytester takes whatever a run imported out of sys.modules again after it, so
+# every run imported these anew (about a third of a second a run); imported here, when
+# the tests are collected, they are part of what every run starts with, as the plugin
+# itself is (the repository's conftest.py loads it). The harness's own modules are not
+# listed: a run imports those as before.
+_LIBRARIES = [
+    "bs4", "soupsieve", "markdown", "markdown.extensions.admonition", "markdown.extensions.attr_list",
+    "markdown.extensions.md_in_html", "markdown.extensions.tables", "markdown.extensions.toc",
+    "pymdownx.details", "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.quotes",
+    "pymdownx.saneheaders", "pymdownx.snippets", "pymdownx.superfences", "pymdownx.tabbed",
+    "pygments.formatters.html", "pygments.lexers", "pygments.style", "multiprocessing.popen_forkserver",
+]
+for _name in _LIBRARIES:
+    importlib.import_module(_name)
+list(pygments.lexers.get_all_lexers())  # the lexer plugins pages.py lists: imported once, here
 
 
 def run_inprocess(pytester, *args: str):
-    """pytester's in-process run, with the libraries earlier runs imported already loaded.
-
-    pytester puts sys.modules back as it was after each in-process run (and after each
-    test), so every run imported again what the harness imports on first use (markdown
-    and its extensions, pygments, BeautifulSoup: a third of a second a run). Those
-    libraries are kept here and put back before each run, as if this process had imported
-    them first; what a run imported from this repository (the harness) or from the
-    throwaway project (its conftest, its tests) is not kept, and each run imports it fresh
-    as before."""
-    for name, module in _LIBRARIES.items():
-        sys.modules.setdefault(name, module)
-    imports = _Imports()
-    result = pytester.runpytest_inprocess(*args, plugins=[imports])
-    project = pytester.path.resolve()
-    for name, module in imports.modules.items():
-        if name not in _LIBRARIES and name not in sys.modules and _a_library(module, project):
-            _LIBRARIES[name] = module
-            sys.modules[name] = module
-    return result
+    """pytester's in-process run (the libraries above are loaded already)."""
+    return pytester.runpytest_inprocess(*args)
 
 
 @pytest.fixture
