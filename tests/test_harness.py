@@ -540,43 +540,6 @@ def test_a_figure_may_move_by_rounding_but_not_change(site):
     assert "docs/p.md:" not in result.stdout.str()
 
 
-TABS = """\
-```python
-base = 1
-```
-
-=== "One"
-
-    ```python
-    one = base + 1
-    print(sorted(k for k in globals() if not k.startswith("_")))
-    ```
-
-    ```output
-    ['base', 'one']
-    ```
-
-=== "Two"
-
-    ```python
-    two = base + 2
-    print(sorted(k for k in globals() if not k.startswith("_")))
-    ```
-
-    ```output
-    ['base', 'two']
-    ```
-
-```python
-print(one)
-```
-
-```output
-2
-```
-"""
-
-
 PROSE = """\
 # Page
 
