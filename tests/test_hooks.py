@@ -75,7 +75,7 @@ def test_a_rule_it_does_not_know_stops_the_build():
 
 # The build's hooks and plugins are a fixed list (issue 21, class 12): a third hook, or a
 # plugin, could change the published pages in a way no test builds.
-KNOWN_HOOKS = ["hooks/markup.py", "hooks/notebook_css.py"]
+KNOWN_HOOKS = ["hooks/markup.py", "hooks/notebook_css.py", "hooks/versions.py"]
 KNOWN_PLUGINS = ["search", "mkdocs-jupyter"]
 # The Markdown extensions the rules were written for: another one rewrites what the reader
 # sees after the harness read the source (pymdownx.smartsymbols turns "+/-" into "±", a
