@@ -345,6 +345,10 @@ class DocPage(pytest.File):
             yield FenceItem.from_parent(self, name=block.label, block=block, index=index)
         if prose.has_numbers(self.prose_and_outputs()[0]):
             yield ProseItem.from_parent(self, name="prose")
+        # The page as a reader's notebook, run in Jupyter after the page's blocks (not in
+        # an update run: it compares with what the page shows, which the next run checks).
+        if not self.config.getoption("update_outputs"):
+            yield JupyterItem.from_parent(self, name="jupyter")
 
     def setup(self):
         self.lines: dict[object, Line] = {}
@@ -412,6 +416,11 @@ class DocPage(pytest.File):
     def read_blocks(self) -> list[Block]:
         raise NotImplementedError
 
+    def reader_notebook(self):
+        """The notebook a reader downloads, and what the page shows for each of its code
+        cells (kernel.Expected, by cell index)."""
+        raise NotImplementedError
+
     def prose_and_outputs(self) -> tuple[list[tuple[int, str]], list[str]]:
         raise NotImplementedError
 
@@ -455,6 +464,13 @@ class MarkdownPage(DocPage):
     def prose_and_outputs(self):
         return prose.markdown_prose(self.page), [f.body for f in self.page.fences if f.lang == "output"]
 
+    def reader_notebook(self):
+        from . import export
+
+        root = Path(self.config.rootpath)
+        nb = export.export(self.path, root)
+        return nb, export.expected(self.path, nb, root)
+
     def record_output(self, block: Block, result: dict) -> None:
         record_output_edit(self.config, block.source, result["output"])
 
@@ -475,6 +491,16 @@ class NotebookPage(DocPage):
         from . import notebooks
 
         return prose.notebook_prose(self.notebook, self.path), notebooks.shown_outputs(self.notebook)
+
+    def reader_notebook(self):
+        from .kernel import Expected
+
+        expected = {
+            b.line - 1: Expected(where=self.rel(b.line).rsplit(":", 1)[0] + f":cell {b.line}",
+                                 shown=b.shown or "", tolerance=b.tolerance,
+                                 figures=len(b.figures or []))
+            for b in self.runnable}
+        return self.notebook, expected
 
     def record_output(self, block: Block, result: dict) -> None:
         from . import notebooks
@@ -753,6 +779,34 @@ class ProseItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, FenceFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+
+class JupyterItem(pytest.Item):
+    """The page's notebook (a Markdown page's, as the build publishes it; a notebook page
+    itself) run as a reader runs it: in a real Jupyter kernel, in an empty folder, offline
+    (tests/harness/kernel.py). Each code cell must show what the page shows for that code."""
+
+    @property
+    def page(self) -> DocPage:
+        return self.parent
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.page.rel(1)} in Jupyter"
+
+    def runtest(self):
+        from . import kernel
+
+        nb, expected = self.page.reader_notebook()
+        ran, error = kernel.execute(nb)
+        problems = kernel.differences(ran, expected, str(self.path.relative_to(self.config.rootpath)), error)
+        if problems:
+            raise FenceFailure("\n\n".join(problems) + "\n\nRun it yourself: .venv/bin/python "
+                               f"-m tests.harness.kernel {self.path.relative_to(self.config.rootpath)}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, (FenceFailure, PageError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 
