@@ -21,7 +21,11 @@ fetch the repository's star and fork counts from api.github.com on every page, a
 to a third party that fails offline and in the browser tests.
 
 A notebook's plots, which mkdocs-jupyter embeds in the page as base64 images, are written
-out as files next to it and load as the reader nears them (`notebook_figures`).
+out as files next to it and load as the reader nears them (`notebook_figures`). Each gets
+the alt text its code cell's metadata holds (`alt`: a string, or a list of strings, one per
+figure the cell draws, in order; nbconvert's convention, jupyter/nbconvert#1112):
+nbconvert's own is "No description has been provided for this image", and a figure with
+no description stops the build.
 
 A notebook page gets the description its notebook's metadata holds
 (`metadata.description`), as a Markdown page gets the one in its front matter, so that
@@ -94,23 +98,64 @@ def on_page_content(html: str, page, config, files) -> str:
 NOTEBOOK_FIGURE = re.compile(r'(<img alt="[^"]*") src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
+DATA_IMAGE = re.compile(r'<img alt="[^"]*" src="data:image/')
+
+
+def figure_alts(notebook: dict, where: str) -> list[str]:
+    """The alt text of each figure the notebook's code cells draw, in order: the cells'
+    `alt` metadata. A cell that draws a figure without one is an error."""
+    alts: list[str] = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        figures = sum(1 for output in cell.get("outputs", [])
+                      if any(kind.startswith("image/") for kind in output.get("data", {})))
+        if not figures:
+            continue
+        alt = cell.get("metadata", {}).get("alt")
+        given = [alt] if isinstance(alt, str) else alt if isinstance(alt, list) else []
+        if len(given) != figures or not all(isinstance(a, str) and a.strip() for a in given):
+            raise RuntimeError(
+                f"{where}:cell {number} draws {figures} figure(s) and its metadata's \"alt\" "
+                f"is {alt!r}: give each figure a description of what it shows (a string, or "
+                "a list of strings, one per figure in order)")
+        alts.extend(given)
+    return alts
+
+
+def attribute(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
 def notebook_figures(output: str, page, config) -> str:
-    """A notebook's plots as files next to its page, loaded as the reader nears them.
+    """A notebook's plots as files next to its page, loaded as the reader nears them,
+    each with the alt text its cell's metadata gives it.
 
     mkdocs-jupyter embeds each SVG output in the page as a base64 `data:` image: on the
     MNIST tutorial, 206 KB of its 374 KB of HTML, which a phone must download and parse
     before it shows anything. Each is written out as `figure-<hash>.svg` instead; the
     census (tests/test_site.py) compares the file the page points to with the output the
-    tests checked, as it compared the embedded one.
+    tests checked, as it compared the embedded one. The page shows the figures in the
+    order the cells draw them: the n-th image gets the n-th description.
     """
     folder = Path(config["site_dir"]) / Path(page.file.dest_path).parent
+    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    alts = figure_alts(notebook, page.file.src_uri)
+    shown = len(DATA_IMAGE.findall(output))
+    if shown != len(alts) or len(NOTEBOOK_FIGURE.findall(output)) != shown:
+        raise RuntimeError(
+            f"{page.file.src_uri}: the page shows {shown} embedded image(s) "
+            f"({len(NOTEBOOK_FIGURE.findall(output))} of them SVG), its cells draw "
+            f"{len(alts)}: update hooks/markup.py")
+    described = iter(alts)
 
     def written(match: re.Match) -> str:
         svg = base64.b64decode(match.group(2))
         name = f"figure-{hashlib.sha1(svg).hexdigest()[:12]}.svg"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(svg)
-        return f'{match.group(1)} src="{name}" loading="lazy"'
+        return f'<img alt="{attribute(next(described))}" src="{name}" loading="lazy"'
 
     return NOTEBOOK_FIGURE.sub(written, output)
 

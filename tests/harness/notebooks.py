@@ -65,7 +65,7 @@ def shown_text(cell) -> str:
 # metadata (``jupyter.source_hidden``, ``collapsed``, ``scrolled``) and shows attachments,
 # so a downloaded notebook could open with a cell folded away or a picture nobody drew.
 NOTEBOOK_METADATA = {"description", "kernelspec", "language_info"}
-CELL_METADATA = {"tags", "lines_to_next_cell", "execution"}  # jupytext's spacing; run times
+CELL_METADATA = {"tags", "lines_to_next_cell", "execution", "alt"}  # jupytext's spacing; run times; figures' alt text
 
 
 def _check_metadata(notebook, path: Path) -> None:
@@ -80,6 +80,23 @@ def _check_metadata(notebook, path: Path) -> None:
                             f"(allowed: {sorted(CELL_METADATA)}); Jupyter could fold or hide the cell")
         if cell.get("attachments"):
             raise PageError(f"{path}:cell {number}: an attachment is a picture nobody drew")
+        if "alt" in cell.get("metadata", {}):
+            _check_alt(cell, f"{path}:cell {number}")
+
+
+def _check_alt(cell, where: str) -> None:
+    """A cell's ``alt`` metadata (nbconvert's convention, jupyter/nbconvert#1112) describes
+    the figures it draws: a non-empty string for one, a list of them, one per figure in
+    order, for several. hooks/markup.py gives each figure its text, and stops the build
+    for a figure without one."""
+    alt = cell.metadata["alt"]
+    given = [alt] if isinstance(alt, str) else alt if isinstance(alt, list) else None
+    if given is None or not all(isinstance(a, str) and a.strip() for a in given):
+        raise PageError(f"{where}: metadata \"alt\" must be a non-empty string or a list of them, not {alt!r}")
+    figures = sum(1 for output in cell.get("outputs", [])
+                  if any(kind.startswith("image/") for kind in output.get("data", {})))
+    if figures and len(given) != figures:
+        raise PageError(f"{where}: metadata \"alt\" describes {len(given)} figure(s), the cell draws {figures}")
 
 
 def blocks(notebook, path: Path, make_block) -> list:
