@@ -69,10 +69,12 @@ def served(published, tmp_path_factory):
 
 class ServeVisit(Visit):
     """A tab for the served site: the live-reload request is neither waited for nor,
-    when the browser drops it on leaving a page, a failed request."""
+    when the browser drops it on leaving a page, a failed request. The theme's search
+    worker gets an empty script, as in test_browser.py's phone tab: each page still
+    requests the search index, and building it is half a page load's CPU time."""
 
     def __init__(self, browser, viewport):
-        super().__init__(browser, viewport)
+        super().__init__(browser, viewport, search_worker=False)
         self.requested: list[str] = []
         self.page.on("request", self._request)
 
