@@ -63,7 +63,7 @@ def site(pytester):
         # it parses (about 0.2 s each time): the errors are counted the same either way.
         return run_inprocess(
             pytester, "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
-            "--continue-on-collection-errors", *args)
+            "--continue-on-collection-errors", "--no-jupyter", *args)
 
     run.path = pytester.path
     return run

@@ -43,7 +43,7 @@ def site(pytester):
             path.write_text(textwrap.dedent(text), encoding="utf-8")
         return run_inprocess(
             pytester, "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:hypothesispytest",
-            "--continue-on-collection-errors", *args)
+            "--continue-on-collection-errors", "--no-jupyter", *args)
 
     run.path = pytester.path
     return run

@@ -75,7 +75,7 @@ def test_a_rule_it_does_not_know_stops_the_build():
 
 # The build's hooks and plugins are a fixed list (issue 21, class 12): a third hook, or a
 # plugin, could change the published pages in a way no test builds.
-KNOWN_HOOKS = ["hooks/markup.py", "hooks/notebook_css.py", "hooks/versions.py"]
+KNOWN_HOOKS = ["hooks/markup.py", "hooks/notebook_css.py", "hooks/notebooks.py", "hooks/versions.py"]
 KNOWN_PLUGINS = ["search", "mkdocs-jupyter"]
 # The Markdown extensions the rules were written for: another one rewrites what the reader
 # sees after the harness read the source (pymdownx.smartsymbols turns "+/-" into "±", a
@@ -84,8 +84,11 @@ KNOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "p
                     "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.snippets",
                     "pymdownx.superfences", "pymdownx.tabbed"]
 # What a hook may import: nothing that tells a test build from the published one
-# (os.environ, sys.argv), runs programs or reaches the network.
-HOOK_IMPORTS = {"__future__", "base64", "functools", "hashlib", "json", "re", "pathlib", "tinycss2"}
+# (os.environ, sys.argv), runs programs or reaches the network. `tests` is the harness's
+# own page reader (hooks/notebooks.py makes each page's notebook with it); of `sys`, a
+# hook may use only `sys.path`, to find it.
+HOOK_IMPORTS = {"__future__", "base64", "functools", "hashlib", "html", "json", "re", "pathlib",
+                "sys", "tests", "tinycss2"}
 # !!python/... runs any Python object at build time (a custom fence's formatter), !ENV
 # makes the build depend on the environment, INHERIT pulls in another configuration.
 CONFIG_CONSTRUCTS = ("!!python", "!ENV", "!relative", "INHERIT")
@@ -130,7 +133,10 @@ def hook_imports(source: str) -> set[str]:
             imported.add((node.module or "").split(".")[0])
         elif isinstance(node, ast.Name) and node.id in ("__import__", "__builtins__", "eval", "exec", "compile", "globals"):
             imported.add(node.id)
-        elif isinstance(node, (ast.Attribute, ast.Constant)):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "sys" and node.attr != "path"):
+            imported.add(f"sys.{node.attr}")
+        if isinstance(node, (ast.Attribute, ast.Constant)):
             word = node.attr if isinstance(node, ast.Attribute) else node.value
             if isinstance(word, str) and re.search(r"environ|getenv|argv|pytest|__import__", word, re.I):
                 imported.add(repr(word))

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.harness import notebooks
+from tests.harness import export, notebooks
 from tests.harness.census import (
     DOCS_FILES,
     article,
@@ -227,6 +227,9 @@ def test_the_site_serves_only_pages_their_files_and_the_themes(site):
     pages = {built_page(site, page).relative_to(site) for page in PAGES + NOTEBOOKS}
     notebook_folders = {built_page(site, nb).parent.relative_to(site) for nb in NOTEBOOKS}
     downloads = {built_page(site, nb).parent.relative_to(site) / nb.name: nb for nb in NOTEBOOKS}
+    generated = {Path(export.notebook_name(page.relative_to(DOCS).as_posix())):
+                 export.dumps(export.export(page, REPO, src_path=page.relative_to(DOCS).as_posix()))
+                 for page in PAGES}
     unknown = []
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site)
@@ -239,6 +242,8 @@ def test_the_site_serves_only_pages_their_files_and_the_themes(site):
             continue  # the notebook offered for download next to its page
         if rel.parent in notebook_folders and NOTEBOOK_FIGURE.fullmatch(rel.name):
             continue
+        if rel in generated and path.read_text(encoding="utf-8") == generated[rel]:
+            continue  # a Markdown page's notebook, as hooks/notebooks.py makes it from the page
         asset = theme / rel
         if rel.parts[0] == "assets" and asset.is_file() and asset.read_bytes() == path.read_bytes():
             continue

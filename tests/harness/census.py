@@ -173,6 +173,39 @@ def _edit_button(tag: Tag) -> bool:
             and _first_element(tag.parent) is tag)
 
 
+# The links hooks/notebooks.py puts at the top of every page, right after the edit button:
+# Colab's address of the page's notebook on the published branch, the notebook next to
+# the page, the page's source on GitHub.
+_RUN_LINKS = [
+    ("Run in Colab", re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/gh-pages/"
+                                r"\d+\.\d+/(?:[\w.-]+/)*[\w.-]+\.ipynb"), set()),
+    ("Download notebook", re.compile(r"[\w.-]+\.ipynb"), {"download"}),
+    ("View source", re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/blob/[\w.-]+/docs/(?:[\w.-]+/)*[\w.-]+\.(?:md|ipynb)"), set()),
+]
+
+
+def _run_links_problem(tag: Tag) -> str | None:
+    """None for the page's run links (the nav or one of its links), else why not."""
+    if tag.name == "nav":
+        elements = [c for c in tag.parent.children if isinstance(c, Tag)] if tag.parent else []
+        place = elements.index(tag) if tag in elements else -1
+        if (_classes(tag) == ["run-page"] and _attrs(tag) == {"aria-label"} and _is(tag.parent, "article")
+                and (place == 0 or (place == 1 and _edit_button(elements[0])))
+                and [c.name for c in tag.children if isinstance(c, Tag)] == ["a"] * len(_RUN_LINKS)
+                and tag.get_text() == " ".join(text for text, _, _ in _RUN_LINKS)):
+            return None
+        return "a <nav> that is not the page's run links, first in the article"
+    nav = tag.parent
+    if not (_is(nav, "nav", "run-page") and _run_links_problem(nav) is None):
+        return "a link the site's Markdown does not make"
+    index = [c for c in nav.children if isinstance(c, Tag)].index(tag)
+    text, address, extra = _RUN_LINKS[index]
+    if (tag.get_text() == text and not _classes(tag) and _attrs(tag) == {"href"} | extra
+            and address.fullmatch(tag.get("href", "")) and not tag.find(True)):
+        return None
+    return f"the run link {text!r} with another text, address or attributes"
+
+
 def _theme_icon(svg: Tag) -> bool:
     return (svg.parent is not None and _edit_button(svg.parent) and _attrs(svg) == {"viewbox", "xmlns"}
             and not _classes(svg) and [c.name for c in svg.children if isinstance(c, Tag)] == ["path"]
@@ -213,6 +246,8 @@ def _md_problem(tag: Tag) -> str | None:
         if classes == ["admonition-title"] and not attrs and _is(parent, "div", "admonition"):
             return None
         return "a paragraph with attributes or classes the site's Markdown does not give it"
+    if name == "nav" or (name == "a" and _is(parent, "nav", "run-page")):
+        return _run_links_problem(tag)
     if name == "a":
         if _edit_button(tag):
             return None
@@ -386,6 +421,8 @@ def _nb_problem(tag: Tag) -> str | None:
     name, classes, attrs, parent = tag.name, _classes(tag), _attrs(tag), tag.parent
     if _inside(tag, "div", "jp-RenderedMarkdown"):
         return _nb_markdown_problem(tag)
+    if name == "nav" or (name == "a" and _is(parent, "nav", "run-page")):
+        return _run_links_problem(tag)
     if _is(parent, "article"):
         if _edit_button(tag):
             return None

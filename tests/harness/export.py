@@ -25,7 +25,6 @@ cell prints with what the page shows. One function, :func:`export`, makes it:
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path, PurePosixPath
 
@@ -39,25 +38,29 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 # What the test run sets before a page's code (docs/index.md): the reader's notebook sets
 # the same, in its first code cell.
 SETUP = '''\
-# What the site's test run sets before a page's code, so that this notebook prints what
-# the page shows: summary tables as wide as a terminal's default, TensorFlow's native
-# INFO and WARNING lines off, set before TensorFlow is imported, and a warning written
-# as "UserWarning: message", without the file and line, which name the machine's files.
+# What the site's test run sets before a page's code, so that this notebook
+# prints what the page shows: summary tables as wide as a terminal's
+# default, TensorFlow's native INFO and WARNING lines off, set before
+# TensorFlow is imported, and a warning written as "UserWarning: message",
+# without the file and line, which name files on the machine that ran it.
 import os
 import warnings
 
 os.environ["COLUMNS"] = "80"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
-warnings.formatwarning = lambda message, category, *_, **__: f"{category.__name__}: {message}\\n"
+warnings.formatwarning = (
+    lambda message, category, *_, **__: f"{category.__name__}: {message}\\n"
+)
 
-# TensorFlow writes a few start-up lines, on CPU features and CUDA, whatever the log
-# level says: importing it here, as the test run does, shows them under this cell. In
-# Jupyter its Python logger also shows INFO messages, which a script, as the page is
-# run, does not: WARNING and above, as there.
+# TensorFlow writes a few start-up lines, on CPU features and CUDA,
+# whatever the log level says: importing it here, as the test run does,
+# shows them under this cell. In Jupyter its Python logger also shows INFO
+# messages, which a script, as the page is run, does not: WARNING and
+# above, as there.
 import tensorflow as tf
 
 tf.get_logger().setLevel("WARNING")
-tf.config.list_physical_devices()
+tf.config.list_physical_devices();
 '''
 # The distribution that provides an imported top-level module, where the names differ.
 DISTRIBUTIONS = {"sklearn": "scikit-learn", "tf_keras": "tf-keras", "PIL": "pillow",
@@ -198,9 +201,10 @@ class _Prose:
 
 
 def export(path: Path, root: Path = REPO, site_url: str | None = None,
-           src_path: str | None = None) -> nbformat.NotebookNode:
+           src_path: str | None = None, title: str | None = None) -> nbformat.NotebookNode:
     """The notebook of the Markdown page at ``path`` (``src_path``: its path under docs/;
-    ``site_url``: the published release's address, for links and the intro)."""
+    ``site_url``: the published release's address, for links and the intro; ``title``:
+    the page's title where it has no heading of its own)."""
     docs = root / "docs"
     if src_path is None:
         src_path = path.resolve().relative_to(docs.resolve()).as_posix()
@@ -282,7 +286,7 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     flush()
 
     pinned = pins(root / "requirements.txt")
-    title, cells = _title(cells)
+    title, cells = _title(cells, title or PurePosixPath(src_path).stem.replace("-", " ").capitalize())
     notes = [
         f"This notebook is the page [{title}]({site_url}{page_url(src_path)}) of *Keras "
         "Sequential, verified*, made from the page by the site's build. Its outputs are the "
@@ -308,24 +312,27 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     return nb
 
 
-def _title(cells: list) -> tuple[str, list]:
-    """The page's title (its first heading) and the cells without that heading line."""
+def _title(cells: list, fallback: str) -> tuple[str, list]:
+    """The page's title (its first heading, else ``fallback``) and the cells without that
+    heading line."""
     for i, cell in enumerate(cells):
         if cell.cell_type != "markdown":
             break
-        m = re.match(r"^# +(.+?) *$", cell.source, re.M)
+        m = re.search(r"^# +(.+?) *$", cell.source, re.M)
         if m:
             rest = (cell.source[:m.start()] + cell.source[m.end():]).strip("\n")
             if rest:
                 cell.source = rest
                 return m.group(1), cells
             return m.group(1), cells[:i] + cells[i + 1:]
-    raise ValueError("the page has no title (# heading) before its first code")
+    return fallback, cells
 
 
 def _figure_alt(line: str) -> str:
     m = re.match(r"^\s*!\[(?P<alt>[^\]]*)\]\(", line)
-    return m.group("alt") if m else ""
+    if not m or not m.group("alt").strip():
+        raise ValueError(f"a figure without alt text: {line.strip()}")
+    return m.group("alt")
 
 
 def _normpath(path: PurePosixPath) -> str:
@@ -356,12 +363,6 @@ def markdown_pages(root: Path = REPO) -> list[Path]:
     return sorted((root / "docs").rglob("*.md"))
 
 
-if __name__ == "__main__":  # print one page's notebook: python -m tests.harness.export docs/x.md
-    import sys
-
-    print(json.dumps(json.loads(dumps(export(Path(sys.argv[1])))), indent=1)[:20000])
-
-
 def expected(path: Path, nb, root: Path = REPO) -> dict:
     """What the page shows for each code cell of its notebook ``nb`` (by the cell's index):
     the code cells after the setup cell are the page's run fences, in order."""
@@ -374,7 +375,7 @@ def expected(path: Path, nb, root: Path = REPO) -> dict:
     if len(code) != len(run):
         raise ValueError(f"{path}: the notebook has {len(code)} code cells after its setup, "
                          f"the page runs {len(run)} fences")
-    rel = _display(path)
+    rel = _display(path, root)
     return {i: Expected(where=f"{rel}:{(pf.output or pf.fence).line}",
                         shown=pf.output.body if pf.output else "",
                         tolerance=pf.output.tolerance if pf.output else None,
@@ -382,8 +383,8 @@ def expected(path: Path, nb, root: Path = REPO) -> dict:
             for i, pf in zip(code, run)}
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(REPO).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
