@@ -34,17 +34,14 @@ setting, no log handler, Python's own warning filters. The one thing the script 
 is how a warning is written: ``UserWarning: message``, as pages show it, without the
 ``path:line:`` prefix and source line, which name files on the reader's machine.
 
-With ``--jupyter``, notebooks run instead in a real Jupyter kernel (nbclient, ipykernel),
-as a reader who opens one in Jupyter and runs all cells does; what Jupyter shows under each
-cell as text (streams, text displayed by libraries such as rich's ``model.summary()``, the
-value, the error) must agree with what the notebook stores.
+Each page's notebook also runs in a real Jupyter kernel in the test suite (its
+``::jupyter`` item, tests/harness/kernel.py).
 
 Usage, from the repository root (it is run by hand and by tests/portability.sh, not in
 CI)::
 
     .venv/bin/python tests/as_reader.py                 # every page under docs/
     .venv/bin/python tests/as_reader.py docs/training/fit.md docs/tutorials/mnist.ipynb
-    .venv/bin/python tests/as_reader.py --jupyter docs/tutorials/*.ipynb
 
 Exit status 0 when every page printed what it shows, 1 otherwise.
 """
@@ -372,94 +369,6 @@ def check_page(path: Path, timeout: float = PAGE_TIMEOUT_S, keep: bool = False, 
     return outcome
 
 
-_JUPYTER_SETUP = """\
-# Set up by tests/as_reader.py --jupyter: as on the pages, a warning without its path:line.
-import warnings as __reader_warnings
-__reader_warnings.formatwarning = lambda message, category, *_, **__: f"{category.__name__}: {message}\\n"
-del __reader_warnings
-if %s:
-    import tensorflow as __reader_tf  # imported before the page's code, as the home page says
-    __reader_tf.config.list_physical_devices()
-    del __reader_tf
-"""
-
-
-def jupyter_text(cell) -> str:
-    """What Jupyter shows under a cell as text, in the order it appears: streams (stdout and
-    stderr), text that a library displays (``model.summary()`` renders through rich as
-    display data there), the value, the error. Figures are left out."""
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("display_data", "execute_result"):
-            if not any(kind.startswith("image/") for kind in output.data):
-                text = output.data.get("text/plain", "")
-                parts.append(text if text.endswith("\n") else text + "\n")
-        elif output.output_type == "error":
-            parts.append((f"{output.ename}: {output.evalue}" if output.evalue else output.ename) + "\n")
-    return as_terminal("".join(parts))
-
-
-def check_notebook_in_jupyter(path: Path, timeout: float = PAGE_TIMEOUT_S, preload: bool = True) -> Outcome:
-    """Run a notebook in a real Jupyter kernel (nbclient, ipykernel), as a reader who opens
-    it in Jupyter and runs all cells does, and compare each cell's text output with the
-    stored one. Jupyter's own backend draws the figures (MPLBACKEND unset); cells tagged
-    skip-execution are skipped and raises-exception may raise, as nbclient does."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    from tests.harness import notebooks
-
-    start = time.monotonic()
-    outcome = Outcome(_rel(path))
-    rel = _rel(path)
-    try:
-        stored = notebooks.read(path)
-        blocks = {b.cell: b for b in notebook_blocks(path)}  # what the test run reads from it
-        outcome.blocks = len(blocks)
-    except Exception as exc:  # noqa: BLE001 - a page the harness cannot read
-        outcome.differences.append(f"{rel}: cannot read the page: {exc}")
-        return outcome
-    run = nbformat.from_dict(stored)
-    for cell in run.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-    run.cells.insert(0, nbformat.v4.new_code_cell(_JUPYTER_SETUP % preload))
-    folder = Path(tempfile.mkdtemp(prefix=f"jupyter-{path.stem}-"))
-    env = reader_env()
-    env.pop("MPLBACKEND", None)
-    failed_at = None
-    try:
-        client = NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
-        try:
-            # The kernel's own standard error is the Jupyter server's log, not the notebook's.
-            client.execute(env=env, cwd=str(folder), stderr=subprocess.DEVNULL)
-        except CellExecutionError as exc:
-            failed_at = str(exc)[-3000:]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    for number, ran in enumerate(run.cells[1:], start=1):
-        block = blocks.get(number)
-        if block is None:
-            continue  # markdown, or not run
-        if failed_at is not None and not ran.outputs and block.shown:
-            break
-        shown, tolerance = block.shown, block.tolerance
-        actual = jupyter_text(ran)
-        if not agree(shown, actual, tolerance):
-            diff = difflib.unified_diff(
-                normalise(shown).split("\n"), normalise(actual).split("\n"),
-                fromfile=f"{rel}:cell {number} (shown on the page)", tofile="Jupyter showed", lineterm="")
-            within = f" (numbers within ±{tolerance:g})" if tolerance is not None else ""
-            outcome.differences.append(f"{rel}:cell {number}: Jupyter shows other output{within}:\n" + "\n".join(diff))
-    if failed_at is not None:
-        outcome.differences.append(f"{rel}: Jupyter stopped at a cell that raised:\n" + textwrap.indent(failed_at, "  "))
-    outcome.seconds = time.monotonic() - start
-    return outcome
-
-
 def all_pages(root: Path = REPO) -> list[Path]:
     docs = root / "docs"
     return sorted(p for p in docs.rglob("*") if p.suffix in (".md", ".ipynb") and p.is_file())
@@ -470,7 +379,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", type=Path, help="pages to run (default: every page under docs/)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="pages run at once (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep each page's script and say where")
-    parser.add_argument("--jupyter", action="store_true", help="run notebooks in a real Jupyter kernel (nbclient) instead of as a script")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print notes (TensorFlow's start-up lines)")
     args = parser.parse_args(argv)
     pages = args.pages or all_pages()
@@ -478,8 +386,6 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         def check(page: Path) -> Outcome:
-            if args.jupyter and page.suffix == ".ipynb":
-                return check_notebook_in_jupyter(page)
             return check_page(page, keep=args.keep)
 
         for outcome in pool.map(check, pages):

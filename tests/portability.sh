@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Run every page as other machines run it: the outputs a page shows must hold on any
-# x86-64 CPU, with oneDNN on or off, on any number of threads (README, "Numbers that
-# vary"). Each variant reruns the pages (docs/); the harness's own tests do not depend
-# on the CPU. The last two variants run no harness at all: each page as a reader runs it,
-# its code as one script under a plain `python`, and each notebook in a Jupyter kernel
-# (tests/as_reader.py), must print what it shows.
+# x86-64 CPU, with oneDNN on or off, on any number of threads (CONTRIBUTING.md, "Numbers that vary by
+# machine"). Each variant reruns the pages (docs/); the harness's own tests do not depend
+# on the CPU. The last variant runs no harness at all: each page as a reader runs it, its
+# code as one script under a plain `python` (tests/as_reader.py), must print what it
+# shows. (Each page's notebook runs in a Jupyter kernel in the suite itself.)
 # Usage, from the repository root:  bash tests/portability.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,5 @@ run "oneDNN as on AVX2 CPUs"         env ONEDNN_MAX_CPU_ISA=AVX2 $pytest docs -q
 run "oneDNN as on SSE4.1 CPUs"       env ONEDNN_MAX_CPU_ISA=SSE41 $pytest docs -q
 run "one core"                       taskset -c 0 $pytest docs -q -n0
 run "as a reader runs it"            .venv/bin/python tests/as_reader.py --jobs 2
-run "notebooks in a Jupyter kernel"  .venv/bin/python tests/as_reader.py --jobs 2 --jupyter docs/tutorials/*.ipynb
 if ((${#failed[@]})); then echo "failed: ${failed[*]}"; exit 1; fi
 echo "all variants passed"

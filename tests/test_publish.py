@@ -54,7 +54,7 @@ def test_the_workflow_runs_the_readme_test_command_and_publishes_from_main():
         assert step in workflow, f"the workflow does not run the README's `{step}`"
     assert "bash .github/publish.sh --push" in workflow
     assert "github.ref == 'refs/heads/main'" in workflow
-    # ... and from release branches, where an older release's pages are fixed (README,
+    # ... and from release branches, where an older release's pages are fixed (CONTRIBUTING.md,
     # "Publish a release"), one publication at a time.
     assert 'branches: [main, "release/**"]' in workflow
     assert "startsWith(github.ref, 'refs/heads/release/')" in workflow

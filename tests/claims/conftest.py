@@ -1,5 +1,5 @@
 """Claims tests run in the pytest worker, with TensorFlow as a reader gets it; only its
-native INFO and WARNING lines are off, as on the pages (README, "How the checks work")."""
+native INFO and WARNING lines are off, as on the pages (CONTRIBUTING.md, "How a page runs")."""
 
 import gc
 import os

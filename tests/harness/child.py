@@ -119,7 +119,7 @@ def _out_of_reach() -> None:
     name find no harness, and a page that puts the repository back on the path imports a
     fresh copy that nothing here uses; ``sys.modules`` holds nothing of it to patch. What a
     page can still do in its own process (walk frames or ``gc.get_objects()`` to the live
-    functions) is said in the README; every check is made in the worker, outside it.
+    functions) is said in CONTRIBUTING.md, "How a page runs"; every check is made in the worker, outside it.
     """
     import importlib
 

@@ -52,7 +52,7 @@ _TIME = re.compile(r"\b(ETA: )?\d+(\.\d+)?(s|ms|us|µs)(/(step|sample))?\b")
 _DECIMAL = re.compile(
     r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)(?![\w]|\.\d)"
 )
-# The one sentence that declares a tolerance, word for word (README, "Numbers that vary by
+# The one sentence that declares a tolerance, word for word (CONTRIBUTING.md, "Numbers that vary by
 # machine"): a Markdown output block's title, or a notebook comment line "# <sentence>".
 TOLERANCE_SENTENCE = "Trained numbers: may differ by up to ±{} on your machine"
 _TOLERANCE = re.compile(

@@ -1,7 +1,7 @@
 """Notebooks as the harness sees them: code cells are blocks, stored outputs are what
 the page shows, written back through nbformat by ``--update-outputs``.
 
-The conventions (README, "Notebooks"), using the cell tags nbclient and nbval know:
+The conventions (CONTRIBUTING.md, "Notebooks"), using the cell tags nbclient and nbval know:
 
 * every code cell runs, in order, as a Jupyter kernel would run it: its last expression's
   value is shown (IPython's pretty printer), a figure left open is shown (stored as SVG);

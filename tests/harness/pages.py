@@ -6,7 +6,7 @@ code block and never run it, so we scan lines ourselves. The census test
 (tests/test_site.py) renders every page with the site's real Markdown
 configuration and checks that this scanner found every Python block the reader sees.
 
-What a page may hold, as allow-lists (README, "How the checks work"):
+What a page may hold, as allow-lists (CONTRIBUTING.md, "How the checks work"):
 
 * front matter: valid YAML holding ``description:`` only (check_front_matter);
 * blocks in PYTHON_LANGS, ``output`` or OTHER_LANGS, their headers read with superfences'

@@ -2,7 +2,7 @@
 
 Two kinds of page share everything below: Markdown pages (``*.md``, read by pages.py)
 and notebooks (``*.ipynb``, read by notebooks.py). Each gives a list of blocks
-(a fence or a code cell) with what the page shows for it. The contract (README,
+(a fence or a code cell) with what the page shows for it. The contract (CONTRIBUTING.md,
 "How the checks work"):
 
 * a page's blocks run once each, in page order, in one shared namespace, in a process
@@ -141,7 +141,7 @@ def pytest_configure(config):
             f"the docs harness keeps each page's fences on one worker and in order; "
             f"--dist {dist} would split them: use --dist loadfile"
         )
-    # The documented environment every page runs in (README, "How the checks work").
+    # The documented environment every page runs in (CONTRIBUTING.md, "How a page runs").
     os.environ["COLUMNS"] = SUMMARY_COLUMNS
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
