@@ -296,8 +296,9 @@ DEAD_ANCHORS = """() => [...document.querySelectorAll('a[href^="#"]')]
   .filter(id => id && !document.getElementById(id))"""
 
 # Python blocks (Markdown pages and notebook cells) with a line wider than their box.
+# mkdocs-jupyter puts a code cell's source in .highlight-ipynb, not .highlight.
 CUT_OFF_CODE = """() => [...document.querySelectorAll(
-    '.language-python pre > code, .jp-InputArea .highlight pre')]
+    '.language-python pre > code, .jp-CodeCell .jp-InputArea .highlight-ipynb > pre')]
   .filter(code => code.scrollWidth > code.clientWidth + 1)
   .map(code => code.textContent.split('\\n').find(
     line => line.length === Math.max(...code.textContent.split('\\n').map(l => l.length))))"""
