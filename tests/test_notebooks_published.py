@@ -136,3 +136,13 @@ def test_a_path_into_the_repository_or_the_machine_is_refused(code):
 ])
 def test_a_file_of_its_own_or_a_checked_data_folder_is_allowed(code):
     assert not path_problems(code), path_problems(code)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_a_notebook_page_says_what_it_was_checked_with_first(notebook):
+    """A tutorial's first cell, as a Markdown page's notebook's, names the versions its
+    outputs were checked with and the install line for them, as the pins give them."""
+    nb = notebooks.read(notebook)
+    wanted = export.versions_paragraph(export.notebook_codes(nb), export.pins())
+    assert nb.cells[0].cell_type == "markdown" and wanted in nb.cells[0].source, (
+        f"{notebook.relative_to(REPO)}: the first cell should hold, as a paragraph:\n{wanted}")

@@ -155,6 +155,19 @@ def install_line(codes: list[str], pinned: dict[str, str]) -> str:
     return "pip install " + " ".join(f"{name}=={pinned[name]}" for name in wanted)
 
 
+def versions_paragraph(codes: list[str], pinned: dict[str, str]) -> str:
+    """What a notebook's first cell says about versions: those its outputs were checked
+    with, and the install line for them (a tutorial's first cell holds it too)."""
+    return (f"The outputs were checked with Python 3.11, TensorFlow {pinned['tensorflow']} and "
+            f"Keras {pinned['keras']}. For the same outputs, install the same versions first "
+            f"(in Jupyter or Colab, in a cell of its own, then restart the kernel): "
+            f"`%{install_line(codes, pinned)}`")
+
+
+def notebook_codes(nb) -> list[str]:
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
 class _Prose:
     """Markdown lines of the page turned into a notebook's Markdown, line by line: the
     containers (admonitions, collapsible blocks, content tabs) a line sits in are tracked
@@ -289,14 +302,10 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     title, cells = _title(cells, title or PurePosixPath(src_path).stem.replace("-", " ").capitalize())
     notes = [
         f"This notebook is the page [{title}]({site_url}{page_url(src_path)}) of *Keras "
-        "Sequential, verified*, made from the page by the site's build. Its outputs are the "
-        "page's, which the site's test run checked (it runs this notebook too) with Python "
-        f"3.11, TensorFlow {pinned['tensorflow']} and Keras {pinned['keras']}. For the same "
-        "outputs, install the same versions first:",
+        "Sequential, verified*, made from the page by the site's build; its outputs are the "
+        "page's, and the site's test run runs it too.",
         "",
-        "```bash",
-        install_line(codes, pinned),
-        "```",
+        versions_paragraph(codes, pinned),
     ]
     if tabs_shown:
         notes += ["", "Where the page offers alternatives in tabs, this notebook runs the first "

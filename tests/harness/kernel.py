@@ -59,7 +59,13 @@ class Expected:
 
 
 def reader_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not NOT_A_READERS.match(k)}
+    env = {k: v for k, v in os.environ.items() if not NOT_A_READERS.match(k)}
+    # One thread for TensorFlow's ops, as the harness gives each page (child.py): the run
+    # already uses every core, and what a page prints does not depend on it
+    # (tests/portability.sh). Set unless the caller set it.
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        env[name] = os.environ.get(name) or "1"
+    return env
 
 
 def execute(nb, timeout: float = 900):
