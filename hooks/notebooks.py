@@ -3,7 +3,7 @@
 * Each Markdown page's notebook (tests/harness/export.py makes it from the page: its
   prose, its code, its checked outputs and figures) is written next to the page's
   index.html, as <page>.ipynb; a notebook page's own file is there already
-  (mkdocs-jupyter's include_source).
+  (mkdocs-jupyter's include_source), rewritten with its links to the site absolute.
 * Every page, Markdown or notebook, opens with three links: "Run in Colab" (Colab's
   github/ address of that file on the published branch, gh-pages, under the release's
   folder: it works once the site is published), "Download notebook" and "View source"
@@ -54,14 +54,33 @@ def on_page_content(html_text: str, page, config, files) -> str:
     return run_links(page.file.src_uri, config) + html_text
 
 
+_NOTEBOOK_PAGES: dict[str, str] = {}  # a notebook page's src_uri -> its source file, this build
+
+
+def on_pre_build(config) -> None:
+    _NOTEBOOK_PAGES.clear()
+
+
 def on_post_page(output: str, page, config) -> str:
     src = page.file.src_uri
     if src.endswith(".md"):
         target = Path(config["site_dir"]) / export.notebook_name(src)
         target.parent.mkdir(parents=True, exist_ok=True)
-        nb = export.export(Path(page.file.abs_src_path), ROOT, site_url=_site_url(config), src_path=src)
+        nb = export.export(Path(page.file.abs_src_path), ROOT, site_url=_site_url(config), src_path=src,
+                           title=page.title)
         target.write_text(export.dumps(nb), encoding="utf-8")
+    elif src.endswith(".ipynb"):
+        _NOTEBOOK_PAGES[src] = page.file.abs_src_path
     return output
+
+
+def on_post_build(config) -> None:
+    """A notebook page's file, which mkdocs-jupyter copies next to the page as it is, is
+    published with its Markdown cells' links to the site made absolute: a download or
+    Colab has no site beside it. Code and outputs stay as the tests ran them."""
+    for src, source in sorted(_NOTEBOOK_PAGES.items()):
+        target = Path(config["site_dir"]) / export.notebook_name(src)
+        target.write_text(export.published_notebook(Path(source), src, _site_url(config)), encoding="utf-8")
 
 
 def _site_url(config) -> str:

@@ -146,3 +146,38 @@ def test_a_notebook_page_says_what_it_was_checked_with_first(notebook):
     wanted = export.versions_paragraph(export.notebook_codes(nb), export.pins())
     assert nb.cells[0].cell_type == "markdown" and wanted in nb.cells[0].source, (
         f"{notebook.relative_to(REPO)}: the first cell should hold, as a paragraph:\n{wanted}")
+
+
+MARKDOWN_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def test_every_link_in_a_published_notebook_is_absolute_and_leads_somewhere(published, published_notebooks):
+    """A download or Colab has no site beside the notebook: each link of its Markdown is
+    an address, and one into this site names a published page and a heading it has."""
+    base = export._site_url(REPO)
+    anchors: dict[Path, set[str]] = {}
+    found = []
+    for name, path in sorted(published_notebooks.items()):
+        for number, cell in enumerate(notebooks.read(path).cells, start=1):
+            if cell.cell_type != "markdown":
+                continue
+            for m in MARKDOWN_LINK.finditer(cell.source):
+                target = m["target"]
+                where = f"{name}:cell {number}: {target}"
+                if not re.match(r"^https?://", target):
+                    found.append(f"{where}: a relative link, dead outside the site")
+                    continue
+                if not target.startswith(base):
+                    continue  # another site
+                page, _, anchor = target[len(base):].partition("#")
+                html = published.site / page / "index.html"
+                if not html.is_file():
+                    found.append(f"{where}: no such page in the published release")
+                    continue
+                if anchor:
+                    if html not in anchors:
+                        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+                        anchors[html] = {t["id"] for t in soup.find_all(id=True)}
+                    if anchor not in anchors[html]:
+                        found.append(f"{where}: the page has no heading #{anchor}")
+    assert not found, "\n".join(found)

@@ -227,6 +227,7 @@ def test_the_site_serves_only_pages_their_files_and_the_themes(site):
     pages = {built_page(site, page).relative_to(site) for page in PAGES + NOTEBOOKS}
     notebook_folders = {built_page(site, nb).parent.relative_to(site) for nb in NOTEBOOKS}
     downloads = {built_page(site, nb).parent.relative_to(site) / nb.name: nb for nb in NOTEBOOKS}
+    site_address = export._site_url(REPO)
     generated = {Path(export.notebook_name(page.relative_to(DOCS).as_posix())):
                  export.dumps(export.export(page, REPO, src_path=page.relative_to(DOCS).as_posix()))
                  for page in PAGES}
@@ -238,8 +239,9 @@ def test_the_site_serves_only_pages_their_files_and_the_themes(site):
         source = DOCS / rel
         if source.is_file() and source.suffix in ALLOWED_FILES - {".md"} and source.read_bytes() == path.read_bytes():
             continue
-        if rel in downloads and downloads[rel].read_bytes() == path.read_bytes():
-            continue  # the notebook offered for download next to its page
+        if rel in downloads and path.read_text(encoding="utf-8") == export.published_notebook(
+                downloads[rel], downloads[rel].relative_to(DOCS).as_posix(), site_address):
+            continue  # the notebook offered for download next to its page, links made absolute
         if rel.parent in notebook_folders and NOTEBOOK_FIGURE.fullmatch(rel.name):
             continue
         if rel in generated and path.read_text(encoding="utf-8") == generated[rel]:
@@ -311,8 +313,17 @@ def test_the_hiding_css_rule_catches_what_hides_and_only_that(css, hides):
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
 def test_each_notebook_offers_the_file_the_tests_ran_for_download(nb, site):
+    """The file the tests ran, its Markdown cells' links to the site made absolute
+    (hooks/notebooks.py): every code cell and output as they are."""
+    import nbformat
+
     served = built_page(site, nb).parent / nb.name
-    assert served.is_file() and served.read_bytes() == nb.read_bytes(), f"{served} is not the notebook the tests ran"
+    src = nb.relative_to(DOCS).as_posix()
+    assert served.is_file() and served.read_text(encoding="utf-8") == export.published_notebook(
+        nb, src, export._site_url(REPO)), f"{served} is not the notebook the tests ran"
+    ran, offered = (nbformat.read(str(p), as_version=nbformat.NO_CONVERT) for p in (nb, served))
+    assert [c for c in ran.cells if c.cell_type != "markdown"] == [
+        c for c in offered.cells if c.cell_type != "markdown"], f"{served}: code or outputs changed"
     html = built_page(site, nb).read_text(encoding="utf-8")
     assert f'href="{nb.name}"' in html, f"{nb.relative_to(REPO)}: the page has no download link to {nb.name}"
 

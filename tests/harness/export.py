@@ -155,6 +155,35 @@ def install_line(codes: list[str], pinned: dict[str, str]) -> str:
     return "pip install " + " ".join(f"{name}=={pinned[name]}" for name in wanted)
 
 
+def absolute_links(text: str, src_path: str, site_url: str) -> str:
+    """Markdown ``text`` of the page docs/<src_path> with its links to other pages of the
+    site (``../glossary.md#loss``, ``fit.md``) and to its own headings (``#tabs``) made
+    absolute, to the published release at ``site_url``: a notebook opened anywhere else
+    (a download, Colab) has no site beside it."""
+    here = PurePosixPath(src_path).parent
+
+    def absolute(m: re.Match) -> str:
+        target = m.group("target")
+        if "://" in target:
+            return m.group(0)
+        resolved = PurePosixPath(_normpath(here / target))
+        return f"{m.group(1)}{site_url}{page_url(str(resolved))}{m.group('anchor') or ''}"
+
+    text = _LINK.sub(absolute, text)
+    return re.sub(r"\]\((#[^)\s]*)\)", lambda m: f"]({site_url}{page_url(src_path)}{m.group(1)})", text)
+
+
+def published_notebook(path: Path, src_path: str, site_url: str) -> str:
+    """A notebook page's file as published for download and Colab: the file the tests ran,
+    with the links of its Markdown cells made absolute (absolute_links); code and outputs
+    as they are."""
+    nb = nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = absolute_links(cell.source, src_path, site_url)
+    return nbformat.writes(nb) + "\n"
+
+
 def versions_paragraph(codes: list[str], pinned: dict[str, str]) -> str:
     """What a notebook's first cell says about versions: those its outputs were checked
     with, and the install line for them (a tutorial's first cell holds it too)."""
@@ -228,19 +257,9 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     starts = {f.line: f for f in page.fences}
     python = {pf.fence.line: pf for pf in page.python}
     figure_lines = {pf.figure_line for pf in page.python if pf.figure_line}
-    here = PurePosixPath(src_path).parent
 
     def link(text: str) -> str:
-        def absolute(m: re.Match) -> str:
-            target = m.group("target")
-            if "://" in target:
-                return m.group(0)
-            resolved = PurePosixPath(_normpath(here / target))
-            return f"{m.group(1)}{site_url}{page_url(str(resolved))}{m.group('anchor') or ''}"
-        text = _LINK.sub(absolute, text)
-        # the page's own headings, and images beside it, from the published page
-        text = re.sub(r"\]\((#[^)\s]*)\)", lambda m: f"]({site_url}{page_url(src_path)}{m.group(1)})", text)
-        return text
+        return absolute_links(text, src_path, site_url)
 
     prose = _Prose(link)
     cells: list = []
@@ -248,6 +267,11 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     codes: list[str] = []
 
     def flush() -> None:
+        # a quote that a code cell interrupted leaves lines of bare ">" at either end
+        while markdown and re.fullmatch(r"(?:> ?)*", markdown[0].strip()):
+            markdown.pop(0)
+        while markdown and re.fullmatch(r"(?:> ?)*", markdown[-1].strip()):
+            markdown.pop()
         text = "\n".join(markdown).strip("\n")
         markdown.clear()
         if text.strip(" >\n"):
@@ -272,6 +296,10 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
                                 "group's first tab runs above, and the page goes on from it.*")
                 markdown.append(prose.prefix().rstrip())
                 markdown += [(prose.prefix() + ln).rstrip() for ln in ["```python", *code.split("\n"), "```"]]
+                if pf.output is not None:  # what the page shows for it, as the page shows it
+                    markdown += [prose.prefix().rstrip(), prose.prefix() + "*Output:*", prose.prefix().rstrip()]
+                    markdown += [(prose.prefix() + ln).rstrip()
+                                 for ln in ["```", *pf.output.body.rstrip("\n").split("\n"), "```"]]
             elif "notest" in fence.options:
                 markdown += ["```python", *code.split("\n"), "```"]
             else:
@@ -310,6 +338,10 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
     if tabs_shown:
         notes += ["", "Where the page offers alternatives in tabs, this notebook runs the first "
                   "and shows the others as text."]
+    if any("raises-exception" in c.metadata.get("tags", []) for c in cells):
+        notes += ["", "Some cells raise an error on purpose, as the page shows. Jupyter's *Run "
+                  "All* goes on past them (they are tagged `raises-exception`); Colab's stops "
+                  "there: run the cells after it with *Run after*."]
     intro = nbformat.v4.new_markdown_cell("\n".join([f"# {title}", "", *notes]))
     setup = nbformat.v4.new_code_cell(SETUP.rstrip("\n"))
     nb = nbformat.v4.new_notebook(cells=[intro, setup, *cells])
