@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path, PurePosixPath
 
 import nbformat
@@ -187,7 +188,8 @@ def published_notebook(path: Path, src_path: str, site_url: str) -> str:
 def versions_paragraph(codes: list[str], pinned: dict[str, str]) -> str:
     """What a notebook's first cell says about versions: those its outputs were checked
     with, and the install line for them (a tutorial's first cell holds it too)."""
-    return (f"The outputs were checked with Python 3.11, TensorFlow {pinned['tensorflow']} and "
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"  # the run's, which builds too
+    return (f"The outputs were checked with Python {python}, TensorFlow {pinned['tensorflow']} and "
             f"Keras {pinned['keras']}. For the same outputs, install the same versions first "
             f"(in Jupyter or Colab, in a cell of its own, then restart the kernel): "
             f"`%{install_line(codes, pinned)}`")
