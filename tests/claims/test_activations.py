@@ -151,3 +151,125 @@ def test_activation_layers_compute_the_same():
     expected = np.asarray(keras.activations.relu(x))
     assert np.array_equal(keras.layers.Activation("relu")(x), expected)
     assert np.array_equal(keras.layers.ReLU()(x), expected)
+
+
+@claim(PAGE,
+       "Each is a function in `keras.activations`, so a layer takes its name as a string.",
+       "`gelu`, `silu` (or `swish`) and `leaky_relu` go in `activation=` like any other "
+       "name.")
+def test_relu_variants_are_activation_names():
+    import keras
+    import numpy as np
+
+    x = np.linspace(-3, 3, 13, dtype="float32").reshape(1, 13)
+    for name, function in [("gelu", keras.activations.gelu),
+                           ("silu", keras.activations.silu),
+                           ("swish", keras.activations.silu),
+                           ("leaky_relu", keras.activations.leaky_relu)]:
+        layer = keras.layers.Dense(13, activation=name)
+        assert layer.activation is function
+        plain = keras.layers.Activation(name)
+        assert np.allclose(plain(x), function(x))
+
+
+@claim(PAGE,
+       "and `keras.applications`' ConvNeXt models use it too.")
+def test_convnext_uses_gelu():
+    import keras
+
+    model = keras.applications.ConvNeXtTiny(weights=None, include_top=False,
+                                            input_shape=(32, 32, 3))
+    used = [layer.activation.__name__ for layer in model.layers
+            if getattr(layer, "activation", None) is not None]
+    assert used.count("gelu") >= 18, used  # one in each ConvNeXt block
+    assert set(used) <= {"gelu", "linear"}, used
+
+
+@claim(PAGE,
+       "`activation=\"gelu\"` computes it exactly, with `erf`; `keras.activations.gelu(x, "
+       "approximate=True)` gives the tanh approximation some of those models were trained "
+       "with.")
+def test_gelu_exact_and_approximate():
+    import math
+
+    import keras
+    import numpy as np
+
+    x = np.linspace(-4, 4, 81, dtype="float32")
+    exact = x * (1 + np.vectorize(math.erf)(x / np.sqrt(2))) / 2
+    tanh_form = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    assert np.abs(exact - tanh_form).max() > 1e-4  # the two forms differ
+    layer = keras.layers.Activation("gelu")
+    assert np.allclose(layer(x), exact, atol=1e-6)
+    assert np.allclose(keras.layers.Dense(1, activation="gelu").activation(x), exact,
+                       atol=1e-6)
+    assert np.allclose(keras.activations.gelu(x, approximate=True), tanh_form, atol=1e-6)
+
+
+@claim(PAGE,
+       "The EfficientNet models in `keras.applications` use it in their hidden layers.")
+def test_efficientnet_uses_silu():
+    import keras
+
+    for build in [keras.applications.EfficientNetB0, keras.applications.EfficientNetV2B0]:
+        model = build(weights=None, include_top=False, input_shape=(32, 32, 3))
+        used = {layer.activation.__name__ for layer in model.layers
+                if getattr(layer, "activation", None) is not None}
+        assert "silu" in used, used
+        assert used <= {"silu", "sigmoid", "linear"}, used  # sigmoid: the SE gates
+
+
+@claim(PAGE,
+       "ReLU's slope is 0 for every negative input, so a unit whose weighted sum is "
+       "negative for every example outputs 0 and its weights get a gradient of 0 from every "
+       "example (a \"dead\" unit); leaky ReLU's slope there is `negative_slope`, never 0.",
+       "GELU's and SiLU's slopes there are small, some negative, fading towards 0 far to the "
+       "left and exactly 0 only at the bottom of their dip:")
+def test_dead_relu_units_and_the_variants_slopes():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    xs = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    ys = np.random.default_rng(1).normal(size=(32, 1)).astype("float32")
+    gradients = {}
+    for name in ["relu", "leaky_relu"]:
+        unit = keras.layers.Dense(1, activation=name, bias_initializer="zeros")
+        unit.build((None, 4))
+        unit.set_weights([np.ones((4, 1), "float32"), np.array([-100.0], "float32")])
+        with tf.GradientTape() as tape:
+            outputs = unit(xs)
+            loss = tf.reduce_mean((outputs - ys) ** 2)
+        if name == "relu":
+            assert np.all(outputs.numpy() == 0)
+        gradients[name] = [g.numpy() for g in tape.gradient(loss, unit.trainable_weights)]
+    assert all(np.all(g == 0) for g in gradients["relu"])
+    assert all(np.all(g != 0) for g in gradients["leaky_relu"])
+
+    negative = tf.constant(np.linspace(-5, -0.01, 2000, dtype="float32"))
+    for name in ["gelu", "silu"]:
+        with tf.GradientTape() as tape:
+            tape.watch(negative)
+            outputs = keras.activations.get(name)(negative)
+        slope = tape.gradient(outputs, negative).numpy()
+        values = outputs.numpy()
+        assert np.abs(slope).max() < 0.5  # small
+        assert slope.min() < 0  # some negative
+        # fading towards 0 far to the left
+        assert abs(slope[0]) < 0.05 and abs(slope[0]) < np.abs(slope).max() / 2
+        bottom = int(np.argmin(values))  # the bottom of the dip
+        assert 0 < bottom < len(values) - 1
+        assert np.all(slope[: bottom - 1] < 0) and np.all(slope[bottom + 2:] > 0)
+
+
+@claim(PAGE,
+       "Keras 2 code names the slope `alpha`; Keras 3 still accepts it, with a warning:")
+def test_keras_2_names_the_slope_alpha():
+    import inspect
+
+    import numpy as np
+    import tf_keras
+
+    parameters = inspect.signature(tf_keras.layers.LeakyReLU.__init__).parameters
+    assert "alpha" in parameters and "negative_slope" not in parameters
+    assert float(tf_keras.layers.LeakyReLU(alpha=0.1)(-1.0)) == float(np.float32(-0.1))
