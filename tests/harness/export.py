@@ -274,7 +274,7 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
             markdown.pop(0)
         while markdown and re.fullmatch(r"(?:> ?)*", markdown[-1].strip()):
             markdown.pop()
-        text = "\n".join(markdown).strip("\n")
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(markdown).strip("\n"))
         markdown.clear()
         if text.strip(" >\n"):
             cells.append(nbformat.v4.new_markdown_cell(text))
@@ -318,6 +318,8 @@ def export(path: Path, root: Path = REPO, site_url: str | None = None,
                 cells.append(cell)
                 if pf.output is not None and pf.output.title:
                     markdown.append(f"*{pf.output.title}*")
+                if pf.figure is not None:  # Jupyter and Colab show no alt text: say it
+                    markdown.append(f"*Figure: {cell.metadata['alt']}*")
             n = (pf.output or fence).end_line + 1
             continue
         if fence.lang == OUTPUT_LANG:  # paired with its fence above
