@@ -200,3 +200,24 @@ def test_the_exported_notebook_reads_as_the_page(tmp_path):
     again = export.export(page, tmp_path, site_url="https://example.org/site/2.21/")
     assert export.dumps(again) == export.dumps(nb)
     json.loads(export.dumps(nb))
+
+
+def test_where_no_namespace_is_allowed_the_kernel_is_cut_off_in_python(monkeypatch):
+    """The fallback for a machine without unprivileged namespaces: the harness's own guard
+    runs in the kernel before ipykernel, and the notebook cannot import the repository."""
+    monkeypatch.setattr(kernel, "namespaces", lambda: False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(textwrap.dedent("""\
+        import socket, sys
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=2)
+        except OSError as error:
+            print("refused:", type(error).__name__)
+        try:
+            import tests.harness
+        except ImportError:
+            print("no repository")
+        """))])
+    ran, error = kernel.execute(nb, timeout=60)
+    assert error is None
+    text = kernel.shown_text(ran.cells[0])
+    assert "refused: NetworkRefused" in text and "no repository" in text, text

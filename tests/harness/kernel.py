@@ -16,6 +16,7 @@ shows for that code, under the page's normalisation and tolerance
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
@@ -46,6 +47,26 @@ sys.argv = ["ipykernel_launcher", *sys.argv[1:]]
 runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 '''
 UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
+# Where the machine allows no unprivileged network namespace, the kernel is cut off
+# in Python instead, before ipykernel starts: every connection and name lookup to another
+# machine raises (the harness's own guard, tests/harness/network.py, run in the kernel's
+# process from its source: nothing of the repository is importable there).
+_GUARD = """\
+_g = {}
+exec(compile(open(sys.argv.pop(1), encoding="utf-8").read(), "offline", "exec"), _g)
+_g["refuse"]()
+del _g
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def namespaces() -> bool:
+    """Whether this machine lets a process open a user and network namespace of its own."""
+    try:
+        return subprocess.run([UNSHARE, "--user", "--map-root-user", "--net", "true"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 @dataclass
@@ -87,10 +108,22 @@ def execute(nb, timeout: float = 900):
     work.mkdir()
     spec = base / "kernels" / "offline-python3"
     spec.mkdir(parents=True)
-    (base / "launch.py").write_text(_LAUNCH, encoding="utf-8")
+    if namespaces():
+        (base / "launch.py").write_text(_LAUNCH, encoding="utf-8")
+        argv = [UNSHARE, "--user", "--map-root-user", "--net", "--", sys.executable,
+                str(base / "launch.py")]
+    else:
+        from . import network
+
+        (base / "guard.py").write_text(Path(network.__file__).read_text(encoding="utf-8"), encoding="utf-8")
+        (base / "launch.py").write_text(
+            "import runpy, sys\n" + _GUARD
+            + 'sys.argv = ["ipykernel_launcher", *sys.argv[1:]]\n'
+            + 'runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)\n',
+            encoding="utf-8")
+        argv = [sys.executable, str(base / "launch.py"), str(base / "guard.py")]
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [UNSHARE, "--user", "--map-root-user", "--net", "--", sys.executable,
-                 str(base / "launch.py"), "-f", "{connection_file}"],
+        "argv": [*argv, "-f", "{connection_file}"],
         "display_name": "Python 3 (offline)", "language": "python"}), encoding="utf-8")
     before = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(base)  # the kernel spec manager reads it when made
