@@ -234,3 +234,24 @@ def test_reduce_lr_on_plateau_adds_the_rate_to_the_history():
     history = model.fit(*XY, batch_size=8, epochs=3, verbose=0,
                         callbacks=[BatchRates(), reduce]).history
     assert history["learning_rate"] == rates_in_batches == [1.0, 1.0, 0.5]
+
+
+@claim(PAGE,
+       "The callback writes the rate into each epoch's logs, so `fit()` shows it as "
+       "`learning_rate` in the epoch's line and keeps it in the history.")
+@KERAS_NUMPY_COPY
+def test_learning_rate_scheduler_writes_the_rate_into_the_logs():
+    import keras
+
+    seen = []
+
+    class Logs(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(round(logs["learning_rate"], 6))
+
+    model = tiny_model(keras, 1.0)
+    history = model.fit(*XY, batch_size=4, epochs=2, verbose=0, callbacks=[
+        keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1)), Logs()])
+    assert seen == [0.1, 0.05]
+    assert np.allclose(history.history["learning_rate"], seen)
+    assert "learning_rate" not in tiny_model(keras, 1.0).fit(*XY, verbose=0).history
