@@ -1,0 +1,209 @@
+"""Claims of docs/reference/migrating-from-keras-2.md that its own code does not show.
+
+Keras 2 is imported here as the ``tf_keras`` package itself, next to Keras 3, which works
+in one process without ``TF_USE_LEGACY_KERAS`` (that variable only decides what
+``tf.keras`` names).
+"""
+
+import logging
+import warnings
+
+import numpy as np
+import pytest
+
+from tests.claims.claims import claim
+
+PAGE = "reference/migrating-from-keras-2.md"
+
+
+@claim(PAGE,
+       "Keras 2's current optimizers log a warning that `lr` is deprecated and then **ignore "
+       "it**: `Adam(lr=0.02)` above trains at the default rate, 0.001.",
+       "Only the `legacy` optimizers still read `lr`.",
+       "**Replacement:** `learning_rate=`, which both versions read.")
+def test_keras_2_ignores_lr_except_in_legacy_optimizers(caplog):
+    import keras
+    import tf_keras
+
+    for name in ("Adam", "SGD", "RMSprop", "Adagrad", "Nadam"):
+        current = getattr(tf_keras.optimizers, name)
+        legacy = getattr(tf_keras.optimizers.legacy, name)
+        default = current().learning_rate.numpy()
+        with caplog.at_level(logging.WARNING):
+            ignored = current(lr=0.02)
+        assert "`lr` is deprecated" in caplog.text
+        assert np.isclose(float(ignored.learning_rate), float(default))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert np.isclose(float(legacy(lr=0.02).learning_rate), 0.02)
+        assert np.isclose(float(current(learning_rate=0.02).learning_rate), 0.02)
+        assert np.isclose(float(getattr(keras.optimizers, name)(learning_rate=0.02)
+                                .learning_rate), 0.02)
+    assert np.isclose(float(tf_keras.optimizers.Adam().learning_rate), 0.001)
+
+
+@claim(PAGE,
+       "Keras 3 keeps the module name, but every class in it raises, with a message that "
+       "points back to `tf_keras`:")
+def test_every_keras_3_legacy_optimizer_raises():
+    import keras
+
+    names = [n for n in dir(keras.optimizers.legacy) if n[0].isupper()]
+    assert {"Adam", "SGD", "RMSprop"} <= set(names)
+    for name in names:
+        with pytest.raises(ImportError, match="tf_keras"):
+            getattr(keras.optimizers.legacy, name)()
+
+
+@claim(PAGE,
+       "A `legacy` optimizer's `decay=` lowers the learning rate at every step, to "
+       "`learning_rate / (1 + decay * step)`, counting steps from zero: the three steps "
+       "above used the learning rate divided by 1, by 1 + `decay` and by 1 + 2 `decay`.",
+       "`InverseTimeDecay` with `decay_steps=1` computes the same formula, and gives the "
+       "same three steps as Keras 2:")
+def test_legacy_decay_is_inverse_time_decay():
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    rate, decay = 0.05, 0.3
+    schedule = keras.optimizers.schedules.InverseTimeDecay(rate, decay_steps=1,
+                                                           decay_rate=decay)
+    w = tf.Variable(0.0)
+    sgd = tf_keras.optimizers.legacy.SGD(learning_rate=rate, decay=decay)
+    for step in range(6):
+        expected = rate / (1 + decay * step)
+        before = float(w)
+        sgd.apply_gradients([(tf.constant(1.0), w)])
+        assert np.isclose(before - float(w), expected, rtol=1e-5)
+        assert np.isclose(float(schedule(step)), expected, rtol=1e-5)
+
+
+def small_data():
+    x = np.random.default_rng(0).random((8, 4), dtype="float32")
+    return x, np.arange(8) % 2
+
+
+@claim(PAGE,
+       "`fit()` and `evaluate()` take the generator itself, with the same "
+       "`steps_per_epoch=` and `steps=`.",
+       "`predict_generator` becomes `predict()` the same way, with one difference: where "
+       "Keras 2 took a generator of bare input arrays, Keras 3's `predict()` wants each "
+       "batch as a tuple, `(x,)`.")
+def test_predict_takes_a_generator_of_tuples():
+    import keras
+    import tf_keras
+
+    x, y = small_data()
+
+    def inputs():
+        while True:
+            yield x
+
+    def tuples():
+        while True:
+            yield (x,)
+
+    model_2 = tf_keras.Sequential([tf_keras.layers.Dense(2, input_shape=(4,))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert model_2.predict_generator(inputs(), steps=3, verbose=0).shape == (24, 2)
+    assert model_2.predict(inputs(), steps=3, verbose=0).shape == (24, 2)
+
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    assert not hasattr(model, "predict_generator")
+    with pytest.raises(ValueError, match="the generator must return a tuple"):
+        model.predict(inputs(), steps=3, verbose=0)
+    assert model.predict(tuples(), steps=3, verbose=0).shape == (24, 2)
+
+
+@claim(PAGE,
+       "The history keys did not change: both versions name a metric as `compile()` "
+       "received it, here `acc`.",
+       "In Keras 2 it lists the loss and each metric, in the order of the list "
+       "`evaluate()` returns; in Keras 3 the metrics given to `compile()` are one entry, "
+       "`compile_metrics`.")
+def test_metric_names_in_both_versions():
+    import keras
+    import tf_keras
+
+    x, y = small_data()
+    metrics = ["accuracy", "acc", keras.metrics.SparseCategoricalAccuracy(name="sca")]
+    metrics_2 = ["accuracy", "acc", tf_keras.metrics.SparseCategoricalAccuracy(name="sca")]
+    model_3 = keras.Sequential([keras.Input(shape=(4,)),
+                                keras.layers.Dense(2, activation="softmax")])
+    model_2 = tf_keras.Sequential([tf_keras.layers.Dense(2, activation="softmax",
+                                                         input_shape=(4,))])
+    model_3.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=metrics)
+    model_2.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=metrics_2)
+    keys_3 = sorted(model_3.fit(x, y, epochs=1, verbose=0).history)
+    keys_2 = sorted(model_2.fit(x, y, epochs=1, verbose=0).history)
+    assert keys_2 == keys_3 == ["acc", "accuracy", "loss", "sca"]
+
+    results_2 = model_2.evaluate(x, y, verbose=0)
+    named_2 = model_2.evaluate(x, y, verbose=0, return_dict=True)
+    assert model_2.metrics_names == ["loss", "accuracy", "acc", "sca"]
+    assert dict(zip(model_2.metrics_names, results_2)) == pytest.approx(named_2)
+    model_3.evaluate(x, y, verbose=0)
+    assert model_3.metrics_names == ["loss", "compile_metrics"]
+
+
+@claim(PAGE,
+       "Keras 3's `keras.backend` keeps only a few functions about settings, such as "
+       "`epsilon()`; the tensor functions are gone:",
+       "**Replacement:** the same names in `keras.ops` (with the TensorFlow backend, the "
+       "`tf.math` functions work too):")
+def test_keras_backend_functions_moved_to_ops():
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    tensor_functions = ["mean", "sum", "square", "sqrt", "abs", "max", "min", "exp", "log",
+                        "clip", "concatenate", "reshape", "dot", "sigmoid", "softmax",
+                        "maximum", "argmax", "cast", "expand_dims", "stack"]
+    for name in tensor_functions:
+        assert hasattr(tf_keras.backend, name), name
+        assert not hasattr(keras.backend, name), name
+        assert hasattr(keras.ops, name), name
+    kept = {n for n in dir(keras.backend) if not n.startswith("_")}
+    assert "epsilon" in kept and len(kept) < 20
+
+    y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])
+    y_pred = tf.constant([[0.0, 0.5], [1.0, 0.0]])
+    by_ops = keras.ops.sqrt(keras.ops.mean(keras.ops.square(y_pred - y_true), axis=-1))
+    by_tf = tf.math.sqrt(tf.math.reduce_mean(tf.math.square(y_pred - y_true), axis=-1))
+    assert np.allclose(by_ops, by_tf)
+
+
+@claim(PAGE,
+       "In Keras 2, `model.save()` with a path that has no extension writes a TensorFlow "
+       "SavedModel folder (`save_format=\"tf\"` says so explicitly)")
+def test_keras_2_save_defaults_to_a_savedmodel_folder(tmp_path):
+    import tf_keras
+
+    model = tf_keras.Sequential([tf_keras.layers.Dense(2, input_shape=(4,))])
+    model.save(tmp_path / "plain")
+    model.save(tmp_path / "explicit", save_format="tf")
+    for folder in ("plain", "explicit"):
+        assert (tmp_path / folder / "saved_model.pb").is_file()
+        assert (tmp_path / folder / "variables").is_dir()
+
+
+@claim(PAGE,
+       "A `TFSMLayer` wraps the saved function as one layer, without the model's layers or "
+       "configuration; to get the model back layer by layer, load the `.h5` file.")
+def test_tfsmlayer_is_one_layer_and_h5_gives_the_layers(tmp_path):
+    import keras
+    import tf_keras
+
+    model = tf_keras.Sequential([tf_keras.layers.Dense(3, input_shape=(4,)),
+                                 tf_keras.layers.Dense(2)])
+    model.save(tmp_path / "folder", save_format="tf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(tmp_path / "model.h5")
+        restored = keras.models.load_model(tmp_path / "model.h5")
+    layer = keras.layers.TFSMLayer(tmp_path / "folder", call_endpoint="serving_default")
+    assert not hasattr(layer, "layers")
+    assert "layers" not in layer.get_config()
+    assert [type(l).__name__ for l in restored.layers] == ["Dense", "Dense"]
