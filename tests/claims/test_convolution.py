@@ -88,3 +88,67 @@ def test_max_pooling_keeps_the_largest_value():
     pooled = np.asarray(layers.MaxPooling2D((3, 3))(image))[0, :, :, 0]
     blocks = image[0, :, :, 0].reshape(2, 3, 2, 3).max(axis=(1, 3))
     assert np.array_equal(pooled, blocks)
+
+
+@claim("reference/convolution.md",
+       "With `same` padding the output is exactly the input times the stride; with `valid` "
+       "padding it is `(input - 1) x strides + kernel_size` when the kernel is at least as "
+       "wide as the stride:")
+def test_transposed_convolution_output_sizes():
+    import keras
+
+    def size(n, kernel, stride, padding):
+        layer = keras.layers.Conv2DTranspose(1, kernel, strides=stride, padding=padding)
+        return layer.compute_output_shape((None, n, n, 1))[1]
+
+    for n in (1, 5, 14):
+        for kernel in (1, 2, 3, 5):
+            for stride in (1, 2, 3):
+                assert size(n, kernel, stride, "same") == n * stride
+                if kernel >= stride:
+                    assert size(n, kernel, stride, "valid") == (n - 1) * stride + kernel
+    # the condition matters: a kernel narrower than the stride leaves gaps, not overlaps
+    assert size(5, 2, 3, "valid") != (5 - 1) * 3 + 2
+
+
+@claim("reference/convolution.md",
+       "it places one copy of its kernel, weighted by each input pixel, per input pixel, "
+       "`strides` pixels apart in the output, and adds up where they overlap.")
+def test_transposed_convolution_is_kernel_copies_added_up():
+    import keras
+    import numpy as np
+
+    layer = keras.layers.Conv2DTranspose(1, 3, strides=2, use_bias=False)
+    x = np.random.default_rng(0).normal(size=(1, 4, 4, 1)).astype("float32")
+    y = np.asarray(layer(x))[0, :, :, 0]
+    kernel = np.asarray(layer.kernel)[:, :, 0, 0]
+    expected = np.zeros(((4 - 1) * 2 + 3,) * 2, "float32")
+    for i in range(4):
+        for j in range(4):
+            expected[2 * i:2 * i + 3, 2 * j:2 * j + 3] += x[0, i, j, 0] * kernel
+    assert np.allclose(y, expected, atol=1e-5)
+
+
+@claim("reference/convolution.md",
+       "Convolutions followed by `BatchNormalization` usually do")
+def test_keras_applications_drop_the_bias_before_batch_normalization():
+    """The usual practice, as Keras's own applications write it (their code is read, no
+    weights downloaded): in MobileNetV2, EfficientNet, DenseNet and Inception V3, each
+    convolution that feeds a BatchNormalization has use_bias=False."""
+    import keras
+
+    from keras.src.applications import densenet, efficientnet, inception_v3, mobilenet_v2
+
+    builders = [(mobilenet_v2.MobileNetV2, {}), (efficientnet.EfficientNetB0, {}),
+                (densenet.DenseNet121, {}), (inception_v3.InceptionV3, {"input_shape": (75, 75, 3)})]
+    for build, kwargs in builders:
+        model = build(weights=None, include_top=False, **kwargs)
+        convs_before_bn = []
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                source = layer._inbound_nodes[0].input_tensors[0]._keras_history[0]
+                if isinstance(source, keras.layers.Conv2D):
+                    convs_before_bn.append(source)
+        assert convs_before_bn, build.__name__
+        assert all(not conv.use_bias for conv in convs_before_bn), build.__name__
+        keras.utils.clear_session()
