@@ -207,3 +207,49 @@ def test_tfsmlayer_is_one_layer_and_h5_gives_the_layers(tmp_path):
     assert not hasattr(layer, "layers")
     assert "layers" not in layer.get_config()
     assert [type(l).__name__ for l in restored.layers] == ["Dense", "Dense"]
+
+
+@claim(PAGE,
+       "**Replacement:** a `keras.Input` first, which both versions read "
+       "([the Sequential model](sequential-model.md)):")
+def test_both_versions_read_an_input_first():
+    import keras
+    import tf_keras
+
+    for version in (keras, tf_keras):
+        model = version.Sequential([version.Input(shape=(4,)), version.layers.Dense(2)])
+        assert tuple(model.input_shape) == (None, 4)
+        assert tuple(model.output_shape) == (None, 2)
+
+
+@claim(PAGE, "Keras 3 has no `ImageDataGenerator` of its own:")
+def test_keras_3_has_no_image_data_generator_outside_legacy():
+    import keras
+
+    for module in (keras.preprocessing.image, keras.preprocessing, keras.utils,
+                   keras.layers, keras):
+        assert not hasattr(module, "ImageDataGenerator"), module.__name__
+
+
+@claim(PAGE,
+       "For `flow_from_directory`, the folder reader is "
+       "`keras.utils.image_dataset_from_directory`, which also names the classes after the "
+       "subfolders.")
+def test_image_dataset_from_directory_names_classes_after_subfolders(tmp_path):
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    for label in ("cats", "dogs"):
+        (tmp_path / label).mkdir()
+        for index in range(3):
+            png = tf.io.encode_png(tf.zeros((6, 6, 3), tf.uint8)).numpy()
+            (tmp_path / label / f"{index}.png").write_bytes(png)
+    dataset = keras.utils.image_dataset_from_directory(tmp_path, image_size=(6, 6),
+                                                      batch_size=6, shuffle=False)
+    assert dataset.class_names == ["cats", "dogs"]
+    images, labels = next(iter(dataset))
+    assert tuple(images.shape) == (6, 6, 6, 3) and list(labels.numpy()) == [0, 0, 0, 1, 1, 1]
+    old = tf_keras.preprocessing.image.ImageDataGenerator().flow_from_directory(
+        str(tmp_path), target_size=(6, 6), batch_size=6, shuffle=False)
+    assert old.class_indices == {"cats": 0, "dogs": 1}
