@@ -134,7 +134,8 @@ def test_transposed_convolution_is_kernel_copies_added_up():
 def test_keras_applications_drop_the_bias_before_batch_normalization():
     """The usual practice, as Keras's own applications write it (their code is read, no
     weights downloaded): in MobileNetV2, EfficientNet, DenseNet and Inception V3, each
-    convolution that feeds a BatchNormalization has use_bias=False."""
+    convolution that feeds a BatchNormalization has use_bias=False. ("Usually": Keras's
+    ResNet50 is an exception, which keeps the bias on those convolutions.)"""
     import keras
 
     from keras.src.applications import densenet, efficientnet, inception_v3, mobilenet_v2

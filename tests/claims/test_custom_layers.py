@@ -73,7 +73,7 @@ def test_plain_arguments_are_recorded_by_the_base_class():
     config = Plain(0.5, "a", [1, 2], {"k": [3]}).get_config()
     assert (config["rate"], config["label"], config["sizes"], config["options"]) == (
         0.5, "a", [1, 2], {"k": [3]})
-    # and a layer that does not call super().__init__ with them still records them
+    # by the base class's get_config(): Plain writes none of its own
     assert Plain.get_config is keras.layers.Layer.get_config
 
 
@@ -140,30 +140,143 @@ def test_fit_runs_callbacks_and_batches_around_an_overridden_train_step(capsys):
     assert "Epoch 2/2" in capsys.readouterr().out
 
 
-@claim(PAGE, "The model's `metrics` also include a loss tracker, named `loss`, that `compile()` "
+def _norm_model(test_step: bool):
+    """The page's NormReporting model, with or without its test_step()."""
+    import keras
+    import tensorflow as tf
+
+    class NormReporting(keras.Model):
+        def __init__(self, network, **kwargs):
+            super().__init__(**kwargs)
+            self.network = network
+            self.grad_norm = keras.metrics.Mean(name="grad_norm")
+
+        def call(self, inputs, training=False):
+            return self.network(inputs, training=training)
+
+        def train_step(self, data):
+            x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            gradients = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply(gradients, self.trainable_variables)
+            self.grad_norm.update_state(tf.linalg.global_norm(gradients))
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                elif metric is not self.grad_norm:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    if test_step:
+        class WithTestStep(NormReporting):
+            def test_step(self, data):
+                results = super().test_step(data)
+                del results["grad_norm"]
+                return results
+        NormReporting = WithTestStep
+    keras.utils.set_random_seed(0)
+    model = NormReporting(keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)]))
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    return model
+
+
+DATA = (np.random.default_rng(0).normal(size=(64, 3)).astype("float32"),)
+DATA = (DATA[0], DATA[0] @ np.array([[1.0], [-2.0], [0.5]], dtype="float32"))
+
+
+@claim(PAGE, "it calls `test_step()`, which reports every metric of the model on the "
+             "validation data after resetting them all. Nothing updates `grad_norm` there, so "
+             "without the `test_step()` above the history would also hold a `val_grad_norm` of "
+             "zero for every epoch; the override keeps the loss and drops it.")
+def test_validation_reports_every_metric_reset_and_the_override_drops_one():
+    without = _norm_model(test_step=False).fit(*DATA, epochs=3, batch_size=16,
+                                               validation_split=0.25, verbose=0).history
+    assert without["val_grad_norm"] == [0.0, 0.0, 0.0] and min(without["grad_norm"]) > 0
+    with_ = _norm_model(test_step=True).fit(*DATA, epochs=3, batch_size=16,
+                                            validation_split=0.25, verbose=0).history
+    assert sorted(with_) == ["grad_norm", "loss", "val_loss"]
+    assert np.allclose(with_["val_loss"], without["val_loss"])
+
+
+@claim(PAGE, "A metric stored as an attribute of the model, as `grad_norm` is, joins "
+             "`self.metrics` by itself, next to the loss tracker (named `loss`) that `compile()` "
              "adds")
-def test_compile_adds_a_loss_tracker_to_the_metrics():
+def test_an_attribute_metric_joins_the_metrics_next_to_the_loss_tracker():
     import keras
 
-    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    assert [m.name for m in model.metrics] == []
+    class Plain(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(1)
+            self.tracked = keras.metrics.Mean(name="tracked")
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    model = Plain()
+    assert [m.name for m in model.metrics] == ["tracked"]
     model.compile(optimizer="sgd", loss="mse")
-    assert [m.name for m in model.metrics] == ["loss"]
+    assert sorted(m.name for m in model.metrics) == ["loss", "tracked"]
+    plain = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    plain.compile(optimizer="sgd", loss="mse")
+    assert [m.name for m in plain.metrics] == ["loss"]
+
+
+@claim(PAGE, "`unpack_x_y_sample_weight()` lets the step take `sample_weight=` or "
+             "`class_weight=` from `fit()` too.")
+def test_the_step_takes_sample_weights():
+    weights = np.linspace(0.0, 2.0, 64).astype("float32")
+    history = _norm_model(test_step=True).fit(*DATA, sample_weight=weights, epochs=1,
+                                              batch_size=16, verbose=0).history
+    plain = _norm_model(test_step=True).fit(*DATA, epochs=1, batch_size=16, verbose=0).history
+    assert history["loss"] != plain["loss"]  # the weights reached the loss
+    labels = (DATA[1] > 0).astype("float32")
+    _norm_model(test_step=True).fit(DATA[0], labels, class_weight={0: 1.0, 1: 3.0}, epochs=1,
+                                    batch_size=16, verbose=0)
+
+
+@claim(PAGE, "Keras has it already, as `GaussianNoise`; it is written out here to show the "
+             "pattern")
+def test_the_noise_layer_is_gaussian_noise():
+    import keras
+
+    class TrainingNoise(keras.layers.Layer):
+        def __init__(self, stddev, **kwargs):
+            super().__init__(**kwargs)
+            self.stddev = stddev
+            self.seed_generator = keras.random.SeedGenerator(0)
+
+        def call(self, inputs, training=False):
+            if not training:
+                return inputs
+            return inputs + keras.random.normal(keras.ops.shape(inputs), stddev=self.stddev,
+                                                seed=self.seed_generator)
+
+    x = np.ones((2, 4), "float32")
+    ours, theirs = TrainingNoise(0.1), keras.layers.GaussianNoise(0.1, seed=0)
+    assert np.allclose(ours(x, training=True), theirs(x, training=True))
+    assert np.array_equal(theirs(x), x)
 
 
 @claim(PAGE, "A weight created in `call()` would be created anew each time the layer runs.")
 def test_a_weight_made_in_call_would_be_made_per_call():
+    """Kept out of the layer's state (which Keras refuses, as the page shows), a variable
+    made in call() is a new one, at its initial value, on every call, and never trained."""
     import keras
 
-    class Counting(keras.layers.Layer):
-        made = 0
+    made = []
 
+    class MakesInCall(keras.layers.Layer):
         def call(self, inputs):
-            Counting.made += 1
-            return inputs
+            scale = keras.Variable(np.ones(inputs.shape[-1:], "float32"))
+            made.append(scale)
+            return inputs * scale
 
-    layer = Counting()
+    layer = MakesInCall()
     x = np.ones((1, 2), "float32")
     layer(x)
-    layer(x)
-    assert Counting.made == 2  # call() runs each time: anything it creates, it creates again
+    made[0].assign(np.full(2, 5.0, "float32"))  # as if trained
+    assert np.array_equal(layer(x), x)  # the next call starts again from ones
+    assert len(made) == 2 and made[1] is not made[0] and layer.weights == []
