@@ -253,3 +253,21 @@ def test_image_dataset_from_directory_names_classes_after_subfolders(tmp_path):
     old = tf_keras.preprocessing.image.ImageDataGenerator().flow_from_directory(
         str(tmp_path), target_size=(6, 6), batch_size=6, shuffle=False)
     assert old.class_indices == {"cats": 0, "dogs": 1}
+
+
+@claim(PAGE,
+       "For a checkpoint, load it into the model in Keras 2 and save the weights again with "
+       "a `.h5` name, which Keras 3 reads.")
+def test_keras_2_checkpoint_converted_to_h5_loads_in_keras_3(tmp_path):
+    import keras
+    import tf_keras
+
+    one = np.ones((1, 4), dtype="float32")
+    saved = tf_keras.Sequential([tf_keras.layers.Dense(2, input_shape=(4,))])
+    saved.save_weights(str(tmp_path / "checkpoint"))
+    loaded = tf_keras.Sequential([tf_keras.layers.Dense(2, input_shape=(4,))])
+    loaded.load_weights(str(tmp_path / "checkpoint"))
+    loaded.save_weights(str(tmp_path / "converted.h5"))
+    rebuilt = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    rebuilt.load_weights(tmp_path / "converted.h5")
+    assert np.allclose(rebuilt.predict(one, verbose=0), saved.predict(one, verbose=0))
