@@ -271,3 +271,27 @@ def test_keras_2_checkpoint_converted_to_h5_loads_in_keras_3(tmp_path):
     rebuilt = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
     rebuilt.load_weights(tmp_path / "converted.h5")
     assert np.allclose(rebuilt.predict(one, verbose=0), saved.predict(one, verbose=0))
+
+
+@claim(PAGE,
+       "Its message goes on with a code example, so this fence prints the first line:",
+       "**Replacement:** the `keras.ops` functions, which accept symbolic inputs (or a layer "
+       "of your own whose `call()` uses the TensorFlow functions):")
+def test_tensorflow_functions_on_a_keras_input():
+    import keras
+    import tensorflow as tf
+
+    inputs = keras.Input(shape=(4,))
+    with pytest.raises(ValueError) as raised:
+        tf.square(inputs)
+    message = str(raised.value)
+    assert "A KerasTensor cannot be used as input to a TensorFlow function" in message
+    assert "```" in message and len(message.splitlines()) > 5
+
+    class MeanSquare(keras.layers.Layer):
+        def call(self, x):
+            return tf.reduce_mean(tf.square(x), axis=-1, keepdims=True)
+
+    model = keras.Model(inputs, MeanSquare()(inputs))
+    x = np.arange(8, dtype="float32").reshape(2, 4)
+    assert np.allclose(model.predict(x, verbose=0), (x ** 2).mean(axis=-1, keepdims=True))
