@@ -295,3 +295,27 @@ def test_tensorflow_functions_on_a_keras_input():
     model = keras.Model(inputs, MeanSquare()(inputs))
     x = np.arange(8, dtype="float32").reshape(2, 4)
     assert np.allclose(model.predict(x, verbose=0), (x ** 2).mean(axis=-1, keepdims=True))
+
+
+@claim(PAGE,
+       "Keras 2's current optimizers refuse the argument, as the Keras 2 output shows.",
+       "Keras 3 accepts it, warns, and **trains without the decay**, at the full rate on "
+       "every step:")
+def test_decay_refused_by_keras_2_and_ignored_by_keras_3():
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    for name in ("Adam", "SGD", "RMSprop", "Adagrad", "Nadam"):
+        with pytest.raises(ValueError, match="decay is deprecated"):
+            getattr(tf_keras.optimizers, name)(learning_rate=0.1, decay=0.5)
+        with pytest.warns(UserWarning, match="`decay` is no longer supported"):
+            optimizer = getattr(keras.optimizers, name)(learning_rate=0.1, decay=0.5)
+        plain = getattr(keras.optimizers, name)(learning_rate=0.1)
+        moved = []
+        for opt in (optimizer, plain):
+            w = keras.Variable(0.0)
+            for _ in range(3):
+                opt.apply_gradients([(tf.constant(1.0), w)])
+            moved.append(float(w))
+        assert moved[0] == moved[1], name
