@@ -433,3 +433,16 @@ def _display(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def notebook_expected(path: Path, nb, rel: str) -> dict:
+    """What a notebook page shows for each of its code cells (by index), as it stores it:
+    the cells the tests run, but the setup cell, whose TensorFlow start-up lines show in
+    Jupyter and never on a page (the harness imported TensorFlow before it)."""
+    from . import notebooks
+    from .kernel import Expected
+
+    blocks = notebooks.blocks(nb, path, lambda **kw: type("Block", (), kw))
+    return {b.line - 1: Expected(where=f"{rel}:cell {b.line}", shown=b.shown or "",
+                                 tolerance=b.tolerance, figures=len(b.figures or []))
+            for b in blocks if "notest" not in b.options and b.code != SETUP.rstrip("\n")}

@@ -239,9 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.pages:
         if path.suffix == ".ipynb":
             nb = notebooks.read(path)
-            expected = {b.line - 1: Expected(f"{path}:cell {b.line}", b.shown or "", b.tolerance, len(b.figures or []))
-                        for b in notebooks.blocks(nb, path, lambda **kw: type("B", (), kw))
-                        if "notest" not in b.options and b.code != export.SETUP.rstrip("\n")}
+            expected = export.notebook_expected(path, nb, str(path))
         else:
             nb = export.export(path)
             expected = export.expected(path, nb)

@@ -500,17 +500,9 @@ class NotebookPage(DocPage):
         return prose.notebook_prose(self.notebook, self.path), notebooks.shown_outputs(self.notebook)
 
     def reader_notebook(self):
-        from .export import SETUP
-        from .kernel import Expected
+        from .export import notebook_expected
 
-        # The setup cell (export.SETUP) shows TensorFlow's start-up lines in Jupyter, which
-        # the harness's pages never show: it imported TensorFlow before the page.
-        expected = {
-            b.line - 1: Expected(where=self.rel(b.line).rsplit(":", 1)[0] + f":cell {b.line}",
-                                 shown=b.shown or "", tolerance=b.tolerance,
-                                 figures=len(b.figures or []))
-            for b in self.runnable if b.code != SETUP.rstrip("\n")}
-        return self.notebook, expected
+        return self.notebook, notebook_expected(self.path, self.notebook, self.rel(1).rsplit(":", 1)[0])
 
     def record_output(self, block: Block, result: dict) -> None:
         from . import notebooks
@@ -525,15 +517,24 @@ class NotebookPage(DocPage):
         self.config.stash[_EDITS].setdefault(self.path, []).append(("notebook", self.notebook))
 
 
-class FenceItem(pytest.Item):
-    def __init__(self, *, block: Block, index: int, **kwargs):
-        super().__init__(**kwargs)
-        self.block = block
-        self.index = index
+class PageItem(pytest.Item):
+    """What a page's items share: their page, and a failure shown as its message."""
 
     @property
     def page(self) -> DocPage:
         return self.parent
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, (FenceFailure, PageError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+
+class FenceItem(PageItem):
+    def __init__(self, *, block: Block, index: int, **kwargs):
+        super().__init__(**kwargs)
+        self.block = block
+        self.index = index
 
     def reportinfo(self):
         return self.path, self.block.line - 1, self.page.rel(self.block.line)
@@ -757,18 +758,9 @@ class FenceItem(pytest.Item):
                 problems.append(f"(to write the layers' shapes: {self.update_hint()})")
             raise FenceFailure(f"{self.page.rel(block.line)}: " + "\n".join(problems))
 
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, (FenceFailure, PageError)):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
 
-
-class ProseItem(pytest.Item):
+class ProseItem(PageItem):
     """Numbers written in a page's prose must be numbers its outputs print."""
-
-    @property
-    def page(self) -> DocPage:
-        return self.parent
 
     def reportinfo(self):
         return self.path, 0, f"{self.page.rel(1)} prose numbers"
@@ -787,20 +779,11 @@ class ProseItem(pytest.Item):
         if problems:
             raise FenceFailure("\n".join(problems))
 
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, FenceFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
 
-
-class JupyterItem(pytest.Item):
+class JupyterItem(PageItem):
     """The page's notebook (a Markdown page's, as the build publishes it; a notebook page
     itself) run as a reader runs it: in a real Jupyter kernel, in an empty folder, offline
     (tests/harness/kernel.py). Each code cell must show what the page shows for that code."""
-
-    @property
-    def page(self) -> DocPage:
-        return self.parent
 
     def reportinfo(self):
         return self.path, 0, f"{self.page.rel(1)} in Jupyter"
@@ -814,11 +797,6 @@ class JupyterItem(pytest.Item):
         if problems:
             raise FenceFailure("\n\n".join(problems) + "\n\nRun it yourself: .venv/bin/python "
                                f"-m tests.harness.kernel {self.path.relative_to(self.config.rootpath)}")
-
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, (FenceFailure, PageError)):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
 
 
 def record_edit(config, path: Path, first: int, last: int, new_lines: list[str]):
