@@ -221,3 +221,16 @@ def test_where_no_namespace_is_allowed_the_kernel_is_cut_off_in_python(monkeypat
     assert error is None
     text = kernel.shown_text(ran.cells[0])
     assert "refused: NetworkRefused" in text and "no repository" in text, text
+
+
+def test_only_tensorflow_s_start_up_lines_are_left_out_wherever_they_arrive():
+    """ipykernel can forward the setup cell's start-up lines under the next cell; those
+    lines are not compared, and any other native log line still is."""
+    late = ("E0000 00:00:1796667470.590547    9853 cuda_platform.cc:52] failed call to cuInit: "
+            "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)\n")
+    other = "E0000 00:00:1796667470.590547    9853 some_op.cc:12] an error during training\n"
+    for stderr, shown in [(late, "trained\n"), (other, other + "trained\n")]:
+        cell = nbformat.v4.new_code_cell("", outputs=[
+            nbformat.v4.new_output("stream", name="stderr", text=stderr),
+            nbformat.v4.new_output("stream", name="stdout", text="trained\n")])
+        assert kernel.shown_text(cell).rstrip("\n") == shown.rstrip("\n")

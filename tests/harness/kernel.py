@@ -47,6 +47,20 @@ sys.argv = ["ipykernel_launcher", *sys.argv[1:]]
 runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 '''
 UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
+# TensorFlow's one-time start-up lines, written by its C++ code to the process's standard
+# error as it loads and first looks for devices, whatever the log level: no page shows
+# them (the harness imports TensorFlow and lists its devices before a page), and the
+# notebook's setup cell is where they belong. ipykernel forwards that stream from a thread
+# of its own, so a line can arrive after the setup cell has ended, under the next cell:
+# these lines, and only these, are not compared.
+TF_STARTUP = re.compile(
+    r"^(?:WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IWE]\d{4} [\d:. ]+\d+ (?:port\.cc:\d+\] oneDNN custom operations are on"
+    r"|cudart_stub\.cc:\d+\] Could not find cuda drivers"
+    r"|cuda_platform\.cc:\d+\] failed call to cuInit"
+    r"|cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized)"
+    r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\.)"
+    r".*$")
 # Where the machine allows no unprivileged network namespace, the kernel is cut off
 # in Python instead, before ipykernel starts: every connection and name lookup to another
 # machine raises (the harness's own guard, tests/harness/network.py, run in the kernel's
@@ -150,7 +164,8 @@ def execute(nb, timeout: float = 900):
 def shown_text(cell) -> str:
     """What Jupyter shows under a cell as text, in order: streams (stdout and stderr),
     text a library displays (``model.summary()`` renders through rich as display data),
-    the value, the error. Figures are left out."""
+    the value, the error. Figures are left out, and TensorFlow's start-up lines
+    (TF_STARTUP)."""
     parts = []
     for output in cell.outputs:
         if output.output_type == "stream":
@@ -161,7 +176,8 @@ def shown_text(cell) -> str:
                 parts.append(text if text.endswith("\n") else text + "\n")
         elif output.output_type == "error":
             parts.append((f"{output.ename}: {output.evalue}" if output.evalue else output.ename) + "\n")
-    return as_terminal("".join(parts))
+    text = as_terminal("".join(parts))
+    return "".join(line for line in text.splitlines(keepends=True) if not TF_STARTUP.match(line))
 
 
 def _streams(cell) -> tuple[str, str]:
