@@ -2,9 +2,10 @@
 # The Debian packages the tests need, installed if missing (README, "Use it"):
 #   dataset-fashion-mnist  the real Fashion-MNIST files the Fashion-MNIST tutorial reads
 #   chromium               the browser tests/test_browser.py drives (headless)
+#   graphviz               the dot program keras.utils.plot_model draws with (reference/summary-table.md)
 # Quick when they are there already; uses sudo when not run as root.
 set -euo pipefail
-packages=(dataset-fashion-mnist chromium)
+packages=(dataset-fashion-mnist chromium graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
