@@ -7,10 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-def output_size(n: int, k: int, s: int, padding: str) -> int:
-    """Size of one spatial axis after a window of size k and stride s."""
+def output_size(n: int, k: int, s: int, padding: str, d: int = 1) -> int:
+    """Size of one spatial axis after a window of size k, stride s and
+    dilation rate d."""
+    span = d * (k - 1) + 1  # the input positions a dilated window covers
     if padding == "valid":
-        return (n - k) // s + 1  # the window must fit: needs n >= k
+        return (n - span) // s + 1  # the window must fit: needs n >= span
     return math.ceil(n / s)  # "same": only the stride shrinks the axis
 
 
@@ -24,15 +26,24 @@ def dense_params(inputs: int, units: int) -> int:
 
 sizes = st.integers(1, 64)
 steps = st.integers(1, 4)
+rates = st.integers(1, 3)
+# Conv2D refuses a stride above one together with a rate above one:
+# strides with no dilation, or dilation rates with unit strides
+strides_or_rates = st.one_of(
+    st.tuples(steps, steps, st.just(1), st.just(1)),
+    st.tuples(st.just(1), st.just(1), rates, rates),
+)
 paddings = st.sampled_from(["valid", "same"])
 kinds = st.sampled_from(["max", "average"])
 
 
 @st.composite
-def axis(draw, padding: str) -> tuple[int, int]:
-    """An axis size and a window size that fits it when padding is valid."""
+def axis(draw, padding: str, d: int = 1) -> tuple[int, int]:
+    """An axis size and a window size whose span fits it when padding is
+    valid."""
     n = draw(sizes)
-    k = draw(st.integers(1, min(7, n) if padding == "valid" else 7))
+    largest = (n - 1) // d + 1  # the largest window whose span fits
+    k = draw(st.integers(1, min(7, largest) if padding == "valid" else 7))
     return n, k
 
 
@@ -48,13 +59,16 @@ def check_random_configurations(n: int) -> int:
     checked = 0
 
     @checks
-    @given(padding=paddings, data=st.data(), sh=steps, sw=steps)
-    def conv2d_shapes(padding, data, sh, sw):
+    @given(padding=paddings, data=st.data(), steps=strides_or_rates)
+    def conv2d_shapes(padding, data, steps):
         nonlocal checked
-        (h, kh), (w, kw) = data.draw(axis(padding)), data.draw(axis(padding))
-        conv = layers.Conv2D(4, (kh, kw), strides=(sh, sw), padding=padding)
-        expected = (None, output_size(h, kh, sh, padding),
-                    output_size(w, kw, sw, padding), 4)
+        sh, sw, dh, dw = steps
+        h, kh = data.draw(axis(padding, dh))
+        w, kw = data.draw(axis(padding, dw))
+        conv = layers.Conv2D(4, (kh, kw), strides=(sh, sw),
+                             dilation_rate=(dh, dw), padding=padding)
+        expected = (None, output_size(h, kh, sh, padding, dh),
+                    output_size(w, kw, sw, padding, dw), 4)
         assert conv.compute_output_shape((None, h, w, 3)) == expected
         checked += 1
 
