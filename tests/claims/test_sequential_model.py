@@ -240,3 +240,83 @@ def test_tf_use_legacy_keras_makes_tf_keras_keras_2():
     import tensorflow as tf
 
     assert tf.keras.Sequential is keras.Sequential  # here, without the variable: Keras 3
+
+
+@claim("reference/sequential-model.md",
+       "One array per layer comes back, but Keras warns first: `cnn.inputs` is a list (of "
+       "one tensor), so the extractor expects a list of one array.",
+       "Give it the tensor itself, `cnn.inputs[0]`, and one array will do.",
+       "(`cnn.input`, which a functional model has, raises `AttributeError` on a "
+       "`Sequential` model, even one built with `keras.Input`.)")
+def test_extractor_from_inputs_expects_a_list_and_sequential_has_no_input():
+    import keras
+    import numpy as np
+
+    cnn = keras.Sequential([keras.Input(shape=(6, 6, 1), name="image"),
+                            keras.layers.Conv2D(2, 3, name="conv"),
+                            keras.layers.Flatten(name="flat")])
+    images = np.ones((2, 6, 6, 1), "float32")
+    assert isinstance(cnn.inputs, list) and len(cnn.inputs) == 1
+    listed = keras.Model(inputs=cnn.inputs, outputs=[l.output for l in cnn.layers])
+    with pytest.warns(UserWarning, match="structure of `inputs` doesn't match"):
+        listed(images)
+    single = keras.Model(inputs=cnn.inputs[0], outputs=[l.output for l in cnn.layers])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        from_list = listed([images])
+        from_tensor = single(images)
+    assert [tuple(f.shape) for f in from_list] == [tuple(f.shape) for f in from_tensor] \
+        == [(2, 4, 4, 2), (2, 32)]
+    assert single.input is cnn.inputs[0]  # a functional model has .input
+    for model in (cnn, keras.Sequential([keras.layers.Dense(2)])):
+        with pytest.raises(AttributeError, match="has never been called"):
+            model.input
+        model.build((None, 6, 6, 1)) if not model.built else model(images)
+        with pytest.raises(AttributeError, match="has never been called"):
+            model.input  # built, called: still none
+
+
+@claim("reference/sequential-model.md",
+       "The extractor holds no copy: its layers are the model's, weights included, so after "
+       "`cnn` trains, it extracts the trained features.")
+def test_extractor_shares_layers_and_weights():
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    cnn = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, name="hidden"),
+                            keras.layers.Dense(1, name="out")])
+    extractor = keras.Model(inputs=cnn.inputs[0], outputs=cnn.get_layer("hidden").output)
+    assert extractor.get_layer("hidden") is cnn.get_layer("hidden")
+    x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
+    before = np.array(extractor(x))
+    cnn.compile(optimizer="sgd", loss="mse")
+    cnn.train_on_batch(x, np.ones((8, 1), "float32"))
+    after = np.array(extractor(x))
+    assert not np.allclose(before, after)
+    kernel, bias = cnn.get_layer("hidden").get_weights()
+    assert np.allclose(after, x @ kernel + bias, atol=1e-5)
+    assert len(extractor.weights) == 2 and all(
+        any(w is v for v in cnn.weights) for w in extractor.weights)
+
+
+@claim("reference/sequential-model.md",
+       "Both need the model's input tensor, which only a model that knows its input shape "
+       "has (a `keras.Input` first entry, or `build()` as for `lazy` above):",
+       "The layer's `.output` is missing too (`AttributeError: The layer first has never "
+       "been called and thus has no defined output.`).")
+def test_only_a_model_that_knows_its_input_shape_has_an_input_tensor():
+    import keras
+
+    unbuilt = keras.Sequential([keras.layers.Dense(4, name="first")], name="unbuilt")
+    with pytest.raises(AttributeError, match="Sequential model 'unbuilt' has no defined inputs yet"):
+        unbuilt.inputs
+    with pytest.raises(AttributeError,
+                       match="The layer first has never been called and thus has no defined output."):
+        unbuilt.get_layer("first").output
+    lazy = keras.Sequential([keras.layers.Dense(64), keras.layers.Dense(10)])
+    lazy.build((None, 784))
+    assert [tuple(t.shape) for t in lazy.inputs] == [(None, 784)]
+    with_input = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10)])
+    assert [tuple(t.shape) for t in with_input.inputs] == [(None, 784)]
+    assert tuple(keras.Model(lazy.inputs[0], lazy.layers[0].output).output.shape) == (None, 64)
