@@ -1,0 +1,338 @@
+"""Claims of docs/reference/categorical-features.md that its code does not show."""
+
+import inspect
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.claims.claims import claim
+
+PAGE = "reference/categorical-features.md"
+# Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
+# deprecated from inside Keras; Python's default filters hide it from a reader's script.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+
+
+def values(tensor):
+    return np.asarray(tensor).tolist()
+
+
+def vocabulary(layer):
+    return np.array(layer.get_vocabulary()).tolist()
+
+
+@claim(PAGE, "Values that occur equally often are ordered by the value itself, from the one "
+             "that sorts last.")
+def test_adapt_orders_by_count_then_by_value_descending():
+    from keras import layers
+
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array(["b", "d", "a", "c", "a", "c", "e", "e", "e"]))
+    assert vocabulary(lookup) == ["[UNK]", "e", "c", "a", "d", "b"]
+    numbers = layers.IntegerLookup()
+    numbers.adapt(np.array([5, 9, 2, 2, 9, 7]))
+    assert vocabulary(numbers) == [-1, 9, 2, 7, 5]
+
+
+@claim(PAGE, "With more than one, an unknown value goes to one of them by a hash of the value, "
+             "so different unknown values are kept apart (sometimes): the known values start "
+             "after them.",
+       "With `num_oov_indices=0`, an unknown value is an error.")
+def test_several_oov_indices_are_chosen_by_a_hash():
+    import tensorflow as tf
+    from keras import layers
+
+    unknown = np.array([f"island {i}" for i in range(40)])
+    for count in (2, 3):
+        lookup = layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=count)
+        indices = values(lookup(unknown))
+        assert indices == values(tf.strings.to_hash_bucket_fast(unknown, count))
+        assert set(indices) == set(range(count))  # apart, but shared by many
+        assert values(lookup(np.array(["a", "b"]))) == [count, count + 1]
+    strict = layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=0)
+    assert values(strict(np.array(["b", "a"]))) == [1, 0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_oov_indices=0"):
+        strict(np.array(["a", "c"]))
+
+
+@claim(PAGE, "It is off by default (`mask_token=None`); given, it takes index 0 and the OOV "
+             "index moves to 1:",
+       "`output_mode=\"int\"` (the default) returns indices.")
+def test_mask_token_default_and_int_default():
+    from keras import layers
+
+    for layer in (layers.StringLookup(), layers.IntegerLookup()):
+        assert layer.mask_token is None and layer.output_mode == "int"
+    masked = layers.IntegerLookup(vocabulary=[5, 6], mask_token=0)
+    assert vocabulary(masked) == [0, -1, 5, 6]
+    assert values(masked(np.array([0, 7, 5]))) == [0, 1, 2]
+
+
+@claim(PAGE, "The other modes return one vector per row, with one entry per vocabulary index, "
+             "OOV included.")
+def test_vector_modes_have_one_entry_per_index():
+    from keras import layers
+
+    rows = np.array([["a", "b"], ["c", "zz"]])
+    for mode in ("multi_hot", "count", "tf_idf"):
+        kwargs = {"idf_weights": [1.0, 2.0, 3.0]} if mode == "tf_idf" else {}
+        layer = layers.StringLookup(vocabulary=["a", "b", "c"], output_mode=mode, **kwargs)
+        assert np.asarray(layer(rows)).shape == (2, 4)
+    one_hot = layers.StringLookup(vocabulary=["a", "b", "c"], output_mode="one_hot")
+    assert np.asarray(one_hot(np.array(["a", "zz"]))).shape == (2, 4)
+
+
+@claim(PAGE, "`adapt()` computes the weights, as `log(1 + rows / (1 + rows containing the "
+             "value))`, and gives the OOV index their mean:")
+def test_idf_formula():
+    from keras import layers
+
+    rows = np.array([["a", "b", "a"], ["b", "c", "c"], ["b", "d", "d"]])
+    layer = layers.StringLookup(output_mode="tf_idf")
+    layer.adapt(rows)
+    tokens = vocabulary(layer)[1:]
+    containing = {t: sum(t in row for row in rows.tolist()) for t in tokens}
+    expected = [np.log(1 + len(rows) / (1 + containing[t])) for t in tokens]
+    weights = np.asarray(layer.idf_weights)
+    assert np.allclose(weights[1:], expected)
+    assert np.isclose(weights[0], np.mean(expected))
+    counts = np.asarray(layers.StringLookup(vocabulary=tokens, output_mode="count")(rows))
+    assert np.allclose(np.asarray(layer(rows)), counts * weights)
+
+
+@claim(PAGE, "a list that begins with the OOV token is taken as the vocabulary with its special "
+             "token, so the indices match those of `lookup`.")
+def test_vocabulary_with_its_oov_token_is_not_doubled():
+    from keras import layers
+
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array(["x", "y", "y"]))
+    again = layers.StringLookup(vocabulary=lookup.get_vocabulary())
+    assert vocabulary(again) == vocabulary(lookup) == ["[UNK]", "y", "x"]
+    tokens = np.array(["x", "y", "q"])
+    assert values(again(tokens)) == values(lookup(tokens))
+    names = layers.StringLookup(vocabulary=lookup.get_vocabulary(), invert=True)
+    assert [t.decode() for t in values(names(lookup(tokens)))] == ["x", "y", "[UNK]"]
+
+
+@claim(PAGE, "Its defaults differ from `StringLookup`'s only in the OOV token:",
+       "So `0` is not special: without a `mask_token`, it is a value like any other, and an "
+       "unknown one here.")
+def test_integer_lookup_defaults_and_zero():
+    from keras import layers
+
+    strings = inspect.signature(layers.StringLookup.__init__).parameters
+    integers = inspect.signature(layers.IntegerLookup.__init__).parameters
+    differing = {name for name in strings.keys() & integers.keys()
+                 if strings[name].default != integers[name].default}
+    assert differing == {"oov_token"}
+    lookup = layers.IntegerLookup()
+    lookup.adapt(np.array([0, 0, 0, 4, 4, 8]))
+    assert vocabulary(lookup) == [-1, 0, 4, 8]
+    assert values(lookup(np.array([8, 0, 3]))) == [3, 1, 0]
+
+
+@claim(PAGE, "The output is `float32`, the layer's dtype.",
+       "Its docstring says that values outside 0 to `num_tokens - 1` raise an error; in Keras "
+       "3.15 that is true only of negative values in `\"multi_hot\"` and `\"count\"` mode.",
+       "Too large a value is dropped without a word, and in `\"one_hot\"` mode a negative "
+       "value too, giving a row of zeros:")
+def test_category_encoding_range():
+    import tensorflow as tf
+    from keras import layers
+
+    doc = " ".join(layers.CategoryEncoding.__doc__.split())
+    assert "num_tokens`, or an error will be thrown." in doc
+    for mode in ("one_hot", "multi_hot", "count"):
+        layer = layers.CategoryEncoding(num_tokens=3, output_mode=mode)
+        assert layer.dtype == "float32"
+        assert np.asarray(layer(np.array([[0, 1]]))).dtype == np.float32
+        assert not np.asarray(layer(np.array([[3, 9]]))).any()
+        # the same in a graph, as fit() runs it
+        assert not np.asarray(tf.function(layer)(tf.constant([[3, 9]]))).any()
+        if mode == "one_hot":
+            assert not np.asarray(layer(np.array([[-1, -5]]))).any()
+        else:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
+                layer(np.array([[1, -1]]))
+
+
+@claim(PAGE, "So check the range yourself (or produce the indices with a lookup layer, which "
+             "never gives one out of range).")
+def test_lookup_indices_fit_category_encoding():
+    from keras import layers
+
+    lookup = layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=3)
+    indices = np.asarray(lookup(np.array([f"t{i}" for i in range(50)] + ["a", "b"])))
+    assert indices.min() >= 0 and indices.max() < lookup.vocabulary_size()
+
+
+@claim(PAGE, "`Hashing(num_bins)` computes a hash of each value and takes it modulo `num_bins`.",
+       "A `salt` switches to another hash function (SipHash keyed with the salt, instead of "
+       "FarmHash), which moves the values to other bins: here all three apart.",
+       "Integers are hashed through their decimal text, so `3` and `\"3\"` land in the same bin.")
+def test_hashing_functions():
+    import tensorflow as tf
+    from keras import layers
+
+    words = np.array([f"word {i}" for i in range(30)])
+    fingerprints = tf.bitcast(tf.fingerprint(tf.constant(words)), tf.uint64)
+    fast = [int(f) % 7 for f in values(tf.reshape(fingerprints, [-1]))]
+    assert values(layers.Hashing(num_bins=7)(words)) == fast  # FarmHash fingerprint
+    assert values(layers.Hashing(num_bins=7, salt=3)(words)) == values(
+        tf.strings.to_hash_bucket_strong(words, 7, key=[3, 3]))  # SipHash
+    numbers = np.arange(-20, 20)
+    assert values(layers.Hashing(num_bins=5)(numbers)) == values(
+        layers.Hashing(num_bins=5)(np.array([str(n) for n in numbers])))
+
+
+@claim(PAGE, "Both are fixed functions of the value: the bins are the same in every process "
+             "and on every machine, unlike Python's own `hash()` of a string, which changes "
+             "from one run of Python to the next.")
+def test_hashing_is_stable_and_python_hash_is_not():
+    from keras import layers
+
+    # the bins the page printed, on every machine the tests run on; the page runs in a
+    # process of its own each time
+    islands = np.array(["Biscoe", "Dream", "Torgersen"])
+    assert values(layers.Hashing(num_bins=4)(islands)) == [2, 3, 2]
+    assert values(layers.Hashing(num_bins=4, salt=1)(islands)) == [1, 2, 3]
+    assert "will never change" in " ".join(
+        __import__("tensorflow").strings.to_hash_bucket_fast.__doc__.split())
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    runs = {subprocess.run([sys.executable, "-c", "print(hash('Biscoe'))"], env=env,
+                           capture_output=True, text=True, check=True).stdout
+            for _ in range(3)}
+    assert len(runs) == 3
+
+
+@claim(PAGE, "With `bin_boundaries`, the `n` boundaries make `n + 1` bins, and a value equal to "
+             "a boundary falls in the bin above it (each bin includes its lower boundary):")
+def test_discretization_is_digitize():
+    from keras import layers
+
+    boundaries = [-1.0, 0.0, 2.5, 4.0]
+    x = np.array([-3.0, -1.0, -0.5, 0.0, 1.0, 2.5, 3.9, 4.0, 10.0], "float32")
+    got = values(layers.Discretization(bin_boundaries=boundaries)(x))
+    assert got == np.digitize(x, boundaries).tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+@claim(PAGE, "With `num_bins` and `adapt()`, the layer picks the boundaries so that about as "
+             "many training values fall in each bin, from approximate quantiles (computed from "
+             "a summary of the data whose precision `epsilon` sets), here on the body masses "
+             "in grams:")
+def test_discretization_adapt_quantiles():
+    from keras import layers
+
+    x = np.random.default_rng(0).normal(size=2000).astype("float32")
+    boundaries = {}
+    for epsilon in (0.01, 0.001):
+        layer = layers.Discretization(num_bins=5, epsilon=epsilon)
+        layer.adapt(x)
+        boundaries[epsilon] = layer.bin_boundaries
+        counts = np.bincount(np.asarray(layer(x)), minlength=5)
+        assert counts.min() > 0.8 * len(x) / 5
+        assert np.allclose(layer.bin_boundaries, np.quantile(x, [0.2, 0.4, 0.6, 0.8]),
+                           atol=0.05)
+    assert boundaries[0.01] != boundaries[0.001]
+
+
+def _string_model():
+    import keras
+
+    lookup = keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    text = keras.Input(shape=(1,), dtype="string")
+    model = keras.Model(text, keras.layers.Dense(1)(lookup(text)))
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+@claim(PAGE, "`fit()`, `evaluate()` and `predict()` do not accept NumPy arrays of strings in "
+             "Keras 3.15:",
+       "A `tf.data.Dataset` (or a `tf.constant`) holds the strings instead.")
+def test_numpy_strings_are_refused_by_fit_evaluate_predict():
+    import tensorflow as tf
+
+    model = _string_model()
+    y = np.zeros((3, 1), "float32")
+    for x in (np.array([["a"], ["b"], ["c"]]), np.array([["a"], ["b"], ["c"]], dtype=object)):
+        for run in (lambda: model.fit(x, y, verbose=0),
+                    lambda: model.evaluate(x, y, verbose=0),
+                    lambda: model.predict(x, verbose=0)):
+            with pytest.raises(ValueError, match="Invalid dtype"):
+                run()
+    strings = tf.constant([["a"], ["b"], ["c"]])
+    model.fit(strings, y, verbose=0)
+    model.evaluate(strings, y, verbose=0)
+    assert model.predict(strings, verbose=0).shape == (3, 1)
+
+
+@claim(PAGE, "An adapted vocabulary is written into the `.keras` file as a text file of its own "
+             "(a vocabulary passed with `vocabulary=` is stored in the configuration instead), "
+             "so the loaded model maps the strings exactly as before.")
+def test_vocabulary_in_config_when_given(tmp_path):
+    import json
+    import zipfile
+
+    import keras
+
+    model = _string_model()
+    path = tmp_path / "given.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("assets/")]
+        config = json.loads(archive.read("config.json"))
+    lookup_config = next(layer for layer in config["config"]["layers"]
+                         if layer["class_name"] == "StringLookup")
+    assert lookup_config["config"]["vocabulary"] == ["a", "b"]
+    loaded = keras.models.load_model(path)
+    x = np.array([["b"], ["a"], ["zz"]])
+    assert np.allclose(loaded(x), model(x))
+
+
+@claim(PAGE, "they run inside the model and are saved with it:")
+def test_all_these_layers_save_and_load(tmp_path):
+    import keras
+    from keras import layers
+
+    numbers = np.array([[3.0, 250.0], [7.0, 100.0], [7.0, 400.0], [1.0, 380.0]], "float32")
+    codes = layers.IntegerLookup()
+    codes.adapt(numbers[:, 0].astype("int64"))
+    bins = layers.Discretization(num_bins=3)
+    bins.adapt(numbers[:, 1])
+    code_input = keras.Input(shape=(1,), dtype="int64")
+    value_input = keras.Input(shape=(1,))
+    parts = [
+        layers.CategoryEncoding(codes.vocabulary_size(), "one_hot")(codes(code_input)),
+        layers.CategoryEncoding(3, "one_hot")(bins(value_input)),
+        layers.CategoryEncoding(5, "one_hot")(layers.Hashing(5)(code_input)),
+    ]
+    model = keras.Model([code_input, value_input], layers.Concatenate()(parts))
+    path = tmp_path / "all.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    x = [numbers[:, :1].astype("int64"), numbers[:, 1:]]
+    assert np.array_equal(loaded(x), model(x))
+    assert loaded.layers[3].bin_boundaries == bins.bin_boundaries
+
+
+@claim(PAGE, "The other place for this preprocessing is the input pipeline: `dataset.map(...)` "
+           "can call the lookup layers on each batch, and the model then takes numbers only.")
+def test_lookup_in_a_dataset_map():
+    import keras
+    import tensorflow as tf
+
+    lookup = keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    data = tf.data.Dataset.from_tensor_slices(
+        (np.array([["a"], ["b"], ["c"], ["a"]]), np.zeros((4, 1), "float32"))).batch(2)
+    numeric = data.map(lambda text, label: (lookup(text), label))
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(numeric, epochs=1, shuffle=False, verbose=0)
+    first = next(iter(numeric))[0]
+    assert first.dtype == tf.int64 and first.shape == (2, 3)
+    assert not any(isinstance(layer, keras.layers.StringLookup) for layer in model.layers)
