@@ -1,5 +1,6 @@
 """Claims of docs/reference/preprocessing-layers.md that its code does not show."""
 
+import numpy as np
 import pytest
 
 from tests.claims.claims import claim
@@ -200,3 +201,115 @@ def test_sgd_step_is_learning_rate_times_gradient():
     keras.optimizers.SGD(learning_rate=0.1).apply([gradient], [weight])
     assert np.allclose(weight.numpy(), [0.5 - 0.2, -1.5 + 0.4])
     assert keras.optimizers.SGD().get_config()["momentum"] == 0.0  # plain: no momentum
+
+
+def _photos():
+    from sklearn.datasets import load_sample_images
+
+    return np.stack(load_sample_images().images)[:, ::4, ::4]  # 107 x 160, uint8
+
+
+@claim("reference/preprocessing-layers.md",
+       "Called directly, it returns the dtype it receives: the 8-bit photos come back as "
+       "`uint8`, the interpolated values rounded.")
+def test_resizing_keeps_the_input_dtype_and_rounds():
+    import keras
+
+    photos = _photos()
+    resized = np.asarray(keras.layers.Resizing(30, 45)(photos))
+    from_float = np.asarray(keras.layers.Resizing(30, 45)(photos.astype("float32")))
+    assert resized.dtype == np.uint8
+    assert np.array_equal(resized, np.clip(np.round(from_float), 0, 255).astype("uint8"))
+    assert not np.array_equal(resized, from_float.astype("uint8"))  # rounded, not cut
+
+
+@claim("reference/preprocessing-layers.md",
+       "In a model the output is `float32`, because `keras.Input` is `float32` by default and "
+       "converts the photos as they enter; in a `tf.data` pipeline (`dataset.map`), the layer "
+       "converts its input to its own dtype, `float32`, first.")
+def test_resizing_dtype_in_a_model_comes_from_the_input():
+    import keras
+
+    photos = _photos()
+    assert keras.Input(shape=(2,)).dtype == "float32"
+    as_float = keras.Sequential([keras.Input(shape=(None, None, 3)), keras.layers.Resizing(8, 8)])
+    as_uint8 = keras.Sequential([keras.Input(shape=(None, None, 3), dtype="uint8"),
+                                 keras.layers.Resizing(8, 8)])
+    assert np.asarray(as_float(photos)).dtype == np.float32
+    assert np.asarray(as_uint8(photos)).dtype == np.uint8
+    assert keras.layers.Resizing(8, 8).compute_dtype == "float32"
+
+
+@claim("reference/preprocessing-layers.md",
+       "`Resizing` is not random: unlike the augmentation layers below, it does the same in "
+       "training and in inference, so `predict()` resizes too.")
+def test_resizing_is_the_same_in_fit_and_predict():
+    import keras
+
+    photos = _photos().astype("float32")
+    model = keras.Sequential([keras.Input(shape=(None, None, 3)), keras.layers.Resizing(8, 8)])
+    expected = np.asarray(keras.layers.Resizing(8, 8)(photos))
+    assert np.allclose(model.predict(photos, verbose=0), expected)
+    assert np.array_equal(model(photos, training=True), model(photos, training=False))
+
+
+@claim("reference/preprocessing-layers.md",
+       "`crop_to_aspect_ratio=True` first cuts the largest central part with the target's "
+       "aspect ratio, here a 427 x 427 square; `pad_to_aspect_ratio=True` instead adds rows of "
+       "`fill_value` (0 by default), as many above as below, to reach that aspect ratio "
+       "(to within a row), so nothing is lost:")
+def test_crop_and_pad_to_aspect_ratio():
+    import keras
+
+    photos = _photos().astype("float32")  # 107 x 160
+    height, width = photos.shape[1:3]
+    assert keras.layers.Resizing(4, 4).fill_value == 0.0
+    left = (width - height) // 2
+    central = photos[:, :, left:left + height]
+    cropped = keras.layers.Resizing(20, 20, crop_to_aspect_ratio=True)(photos)
+    assert np.allclose(cropped, keras.layers.Resizing(20, 20)(central), atol=1e-3)
+    side = (width - height) // 2  # the same number of rows above and below
+    padded = np.pad(photos, [(0, 0), (side, side), (0, 0), (0, 0)])
+    squared = keras.layers.Resizing(20, 20, pad_to_aspect_ratio=True)(photos)
+    assert np.allclose(squared, keras.layers.Resizing(20, 20)(padded), atol=1e-3)
+    from sklearn.datasets import load_sample_images
+
+    # the sizes the sentence gives are the page's photos'
+    assert {image.shape[:2] for image in load_sample_images().images} == {(427, 640)}
+
+
+@claim("reference/preprocessing-layers.md",
+       "With `uint8` input, `pad_to_aspect_ratio` fails: the default `fill_value` is the float "
+       "`0.0`, which TensorFlow will not convert to `uint8`:",
+       "Pass `fill_value=0` (an integer), or convert the images to `float32` first, as above.")
+def test_pad_with_uint8_needs_an_integer_fill_value():
+    import keras
+
+    photos = _photos()
+    with pytest.raises(TypeError, match="Cannot convert 0.0 to EagerTensor of dtype uint8"):
+        keras.layers.Resizing(20, 20, pad_to_aspect_ratio=True)(photos)
+    fixed = keras.layers.Resizing(20, 20, pad_to_aspect_ratio=True, fill_value=0)(photos)
+    as_float = keras.layers.Resizing(20, 20, pad_to_aspect_ratio=True)(photos.astype("float32"))
+    assert np.asarray(fixed).dtype == np.uint8
+    assert np.array_equal(fixed, np.clip(np.round(as_float), 0, 255).astype("uint8"))
+
+
+@claim("reference/preprocessing-layers.md",
+       "`interpolation` sets how the new pixels are computed from the old ones; the default, "
+       "`\"bilinear\"`, blends the four nearest pixels, `\"nearest\"` copies the nearest one, and "
+       "`\"bicubic\"` fits a smooth curve through sixteen, which can overshoot the input's range.")
+def test_interpolation_methods_are_tf_image_resize():
+    import keras
+    import tensorflow as tf
+
+    image = np.random.default_rng(0).random((1, 5, 7, 1), dtype="float32")
+    assert keras.layers.Resizing(3, 3).interpolation == "bilinear"
+    for method in ("bilinear", "nearest", "bicubic"):
+        ours = keras.layers.Resizing(9, 11, interpolation=method)(image)
+        assert np.allclose(ours, tf.image.resize(image, (9, 11), method=method), atol=1e-5)
+    # a bilinear pixel lies within its four neighbours; a bicubic one can leave the range
+    steps = np.array([0.0, 0.0, 1.0, 1.0], "float32").reshape(1, 1, 4, 1)
+    bicubic = np.asarray(keras.layers.Resizing(1, 16, interpolation="bicubic")(steps))
+    bilinear = np.asarray(keras.layers.Resizing(1, 16)(steps))
+    assert bicubic.min() < 0 and bicubic.max() > 1
+    assert bilinear.min() >= 0 and bilinear.max() <= 1
