@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 
 from tests.claims.claims import claim
 
@@ -103,3 +104,141 @@ def test_conv2d_pads_nothing_by_default():
     conv = keras.layers.Conv2D(16, 3)
     assert conv.padding == "valid" and conv.strides == (1, 1)
     assert conv.compute_output_shape((None, 32, 32, 3)) == (None, 30, 30, 16)
+
+
+
+def _cnn():
+    import keras
+
+    return keras.Sequential([
+        keras.Input(shape=(32, 32, 3)),
+        keras.layers.Conv2D(16, 3, activation="relu"),
+        keras.layers.MaxPooling2D(pool_size=(3, 3)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+
+
+@claim(PAGE,
+       "The diagram has no box for the `keras.Input`, as the table has no row for it.",
+       "Every `show_` argument is off by default (two more are `show_dtype` and "
+       "`show_trainable`), so a bare `plot_model(model)` draws the class names alone, and "
+       "`dpi` defaults to 200.",
+       "The extension of `to_file` picks the format (`.png`, `.jpg`, `.svg`, `.pdf`, ...).")
+def test_plot_model_defaults_boxes_and_formats(tmp_path):
+    import inspect
+
+    import keras
+
+    model = _cnn()
+    defaults = {name: p.default for name, p in
+                inspect.signature(keras.utils.plot_model).parameters.items()}
+    shows = {name: value for name, value in defaults.items() if name.startswith("show_")}
+    assert shows == {"show_shapes": False, "show_dtype": False, "show_layer_names": False,
+                     "show_layer_activations": False, "show_trainable": False}
+    assert defaults["dpi"] == 200
+    keras.utils.plot_model(model, to_file=str(tmp_path / "bare.pdf"))
+    # the graph the bare call draws: model_to_dot with plot_model's defaults
+    dot = keras.utils.model_to_dot(model, **{k: defaults[k] for k in (*shows, "dpi")})
+    texts = [re.sub(r"<[^>]+>", " ", n.get("label")[1:-1]).split()  # <HTML-like>
+             for n in dot.get_nodes() if n.get("label")]
+    assert texts == [["Conv2D"], ["MaxPooling2D"], ["Flatten"], ["Dense"], ["Dense"]]
+    full = keras.utils.model_to_dot(model, show_shapes=True, show_layer_names=True,
+                                    show_layer_activations=True)
+    boxes = [n.get("label") for n in full.get_nodes() if n.get("label")]
+    assert len(boxes) == len(model.layers) == 5
+    assert not any("InputLayer" in b or "input_layer" in b for b in boxes)
+    magic = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "pdf": b"%PDF-"}
+    for ext, start in magic.items():
+        keras.utils.plot_model(model, to_file=str(tmp_path / f"m.{ext}"))
+        assert (tmp_path / f"m.{ext}").read_bytes().startswith(start), ext
+    try:
+        keras.utils.plot_model(model, to_file=str(tmp_path / "m.svg"))
+    except ValueError:
+        pass  # with IPython installed; the next test
+    assert "<svg" in (tmp_path / "m.svg").read_text()
+
+
+@claim(PAGE,
+       "Where IPython is installed (Jupyter installs it), `plot_model` also returns the "
+       "picture as an `IPython.display.Image`, which Jupyter shows when it is a cell's last "
+       "value.",
+       "That class embeds bitmaps only: for `.svg`, for example, the call writes the file, "
+       "then raises `ValueError: Cannot embed the 'svg' image format` (a `.pdf` is left out "
+       "and gives `None`).",
+       "Without IPython, it returns `None` for every format.")
+def test_plot_model_returns_an_ipython_image(tmp_path, monkeypatch):
+    import importlib.metadata
+    import sys
+
+    import IPython.display
+    import keras
+    import pytest
+
+    assert any(r.startswith("ipython") for r in importlib.metadata.requires("ipykernel"))
+    model = _cnn()
+    image = keras.utils.plot_model(model, to_file=str(tmp_path / "m.png"))
+    assert isinstance(image, IPython.display.Image)
+    assert image.data == (tmp_path / "m.png").read_bytes()  # what Jupyter displays
+    assert image._repr_png_()
+    assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.gif")) is not None
+    with pytest.raises(ValueError, match="Cannot embed the 'svg' image format"):
+        keras.utils.plot_model(model, to_file=str(tmp_path / "m.svg"))
+    assert "<svg" in (tmp_path / "m.svg").read_text()  # written first
+    assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.pdf")) is None
+    monkeypatch.setitem(sys.modules, "IPython", None)  # as if it were not installed
+    for ext in ("png", "svg", "pdf"):
+        assert keras.utils.plot_model(model, to_file=str(tmp_path / f"n.{ext}")) is None
+        assert (tmp_path / f"n.{ext}").stat().st_size > 0
+
+
+@claim(PAGE,
+       "Without `pydot`, the message asks for `pip install pydot` instead.",
+       "Keras means to print the message and return `None` when it runs in IPython, so that "
+       "a notebook goes on, but it recognises IPython by a module that a fresh Jupyter "
+       "kernel has not imported: in Jupyter, as in this page's notebook, the error is "
+       "raised as in a script.")
+def test_plot_model_without_graphviz_raises_in_scripts_and_jupyter(tmp_path, monkeypatch, capsys):
+    import sys
+    import types
+
+    import keras
+    import nbformat
+    import pytest
+    from keras.src.utils import model_visualization
+
+    from tests.harness.kernel import execute
+
+    model = _cnn()
+    message = ("You must install graphviz (see instructions at "
+               "https://graphviz.gitlab.io/download/) for `plot_model` to work.")
+    marker = "IPython.core.magics.namespace"  # the module Keras takes for IPython
+    monkeypatch.delitem(sys.modules, marker, raising=False)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no dot
+    with pytest.raises(ImportError) as raised:
+        keras.utils.plot_model(model, to_file=str(tmp_path / "m.png"))
+    assert str(raised.value) == message
+    # with the module Keras looks for, it prints the message and returns None
+    monkeypatch.setitem(sys.modules, marker, types.ModuleType(marker))
+    capsys.readouterr()
+    assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.png")) is None
+    assert capsys.readouterr().out.strip() == message
+    assert not (tmp_path / "m.png").exists()
+    monkeypatch.undo()
+    # without pydot
+    monkeypatch.setattr(model_visualization, "pydot", None)
+    with pytest.raises(ImportError,
+                       match=r"^You must install pydot \(`pip install pydot`\) for `plot_model`"):
+        keras.utils.plot_model(model, to_file=str(tmp_path / "m.png"))
+    monkeypatch.undo()
+    # a fresh Jupyter kernel, as the suite runs a page's notebook, has not imported it
+    # (the page's own notebook run shows the ImportError itself, after its other cells)
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(
+        f"import sys\nimport IPython\nprint({marker!r} in sys.modules)"))
+    ran, error = execute(nb, timeout=120)
+    assert error is None
+    assert "".join(o.get("text", "") for o in ran.cells[0].outputs).strip() == "False"
