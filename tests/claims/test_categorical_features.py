@@ -72,8 +72,11 @@ def test_mask_token_default_and_int_default():
     assert values(masked(np.array([0, 7, 5]))) == [0, 1, 2]
 
 
-@claim(PAGE, "The other modes return one vector per row, with one entry per vocabulary index, "
-             "OOV included.")
+@claim(PAGE, "The other modes return vectors with one entry per vocabulary index, OOV "
+             "included.",
+       "`\"one_hot\"` gives each value a vector of its own, with the value's entry set to 1:",
+       "`\"multi_hot\"`, `\"count\"` and `\"tf_idf\"` give one vector per row, read as a "
+       "group of values,")
 def test_vector_modes_have_one_entry_per_index():
     from keras import layers
 
@@ -84,6 +87,7 @@ def test_vector_modes_have_one_entry_per_index():
         assert np.asarray(layer(rows)).shape == (2, 4)
     one_hot = layers.StringLookup(vocabulary=["a", "b", "c"], output_mode="one_hot")
     assert np.asarray(one_hot(np.array(["a", "zz"]))).shape == (2, 4)
+    assert values(one_hot(rows)) == [[[0, 1, 0, 0], [0, 0, 1, 0]], [[0, 0, 0, 1], [1, 0, 0, 0]]]
 
 
 @claim(PAGE, "`adapt()` computes the weights, as `log(1 + rows / (1 + rows containing the "
@@ -138,7 +142,8 @@ def test_integer_lookup_defaults_and_zero():
 
 @claim(PAGE, "The output is `float32`, the layer's dtype.",
        "Its docstring says that values outside 0 to `num_tokens - 1` raise an error; in Keras "
-       "3.15 that is true only of negative values in `\"multi_hot\"` and `\"count\"` mode.",
+       "3.15 on TensorFlow that is true only of negative values in `\"multi_hot\"` and "
+       "`\"count\"` mode.",
        "Too large a value is dropped without a word, and in `\"one_hot\"` mode a negative "
        "value too, giving a row of zeros:")
 def test_category_encoding_range():
@@ -336,3 +341,24 @@ def test_lookup_in_a_dataset_map():
     first = next(iter(numeric))[0]
     assert first.dtype == tf.int64 and first.shape == (2, 3)
     assert not any(isinstance(layer, keras.layers.StringLookup) for layer in model.layers)
+
+
+@claim(PAGE, "Each layer is adapted on the training rows before `fit()`, which does not adapt "
+             "them (a lookup layer without a vocabulary raises an error as soon as it runs):")
+def test_fit_does_not_adapt():
+    import keras
+    import tensorflow as tf
+
+    for mode, error in (("one_hot", RuntimeError), ("int", tf.errors.FailedPreconditionError)):
+        lookup = keras.layers.StringLookup(output_mode=mode)
+        with pytest.raises(error, match="vocabulary|not initialized"):
+            lookup(np.array(["a", "b"]))
+    # in a model: fit() runs the layer as it is, without a vocabulary
+    lookup = keras.layers.StringLookup()
+    text = keras.Input(shape=(1,), dtype="string")
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(4, 2)(lookup(text)))
+    model = keras.Model(text, keras.layers.Dense(1)(embedded))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(tf.errors.FailedPreconditionError, match="not initialized"):
+        model.fit(tf.constant([["a"], ["b"]]), np.zeros((2, 1)), verbose=0)
+    assert lookup.vocabulary_size() == 1  # still only the OOV token
