@@ -224,11 +224,14 @@ def test_resizing_keeps_the_input_dtype_and_rounds():
 
 
 @claim("reference/preprocessing-layers.md",
-       "In a model the output is `float32`, because `keras.Input` is `float32` by default and "
-       "converts the photos as they enter; in a `tf.data` pipeline (`dataset.map`), the layer "
-       "converts its input to its own dtype, `float32`, first.")
-def test_resizing_dtype_in_a_model_comes_from_the_input():
+       "In a model the output is `float32`: `keras.Input` is `float32` by default and converts "
+       "the photos as they enter.",
+       "And wherever TensorFlow runs the layer as a graph (in `predict()` and `fit()`, or in a "
+       "`tf.data` pipeline with `dataset.map`), the layer converts its input to its own dtype, "
+       "`float32`, before resizing, whatever the input's dtype.")
+def test_resizing_dtype_in_a_model_and_in_a_graph():
     import keras
+    import tensorflow as tf
 
     photos = _photos()
     assert keras.Input(shape=(2,)).dtype == "float32"
@@ -236,8 +239,12 @@ def test_resizing_dtype_in_a_model_comes_from_the_input():
     as_uint8 = keras.Sequential([keras.Input(shape=(None, None, 3), dtype="uint8"),
                                  keras.layers.Resizing(8, 8)])
     assert np.asarray(as_float(photos)).dtype == np.float32
-    assert np.asarray(as_uint8(photos)).dtype == np.uint8
-    assert keras.layers.Resizing(8, 8).compute_dtype == "float32"
+    assert np.asarray(as_uint8(photos)).dtype == np.uint8  # called eagerly: kept
+    assert as_uint8.predict(photos, verbose=0).dtype == np.float32  # in a graph: converted
+    resize = keras.layers.Resizing(8, 8)
+    assert resize.compute_dtype == "float32"
+    assert tf.function(resize)(tf.constant(photos)).dtype == tf.float32
+    assert np.allclose(as_uint8.predict(photos, verbose=0), resize(photos.astype("float32")))
 
 
 @claim("reference/preprocessing-layers.md",
