@@ -1,6 +1,7 @@
 """Claims of docs/reference/multi-class-vs-multi-label.md that its own code does not show."""
 
 import numpy as np
+import pytest
 
 from tests.claims.claims import claim
 
@@ -74,3 +75,60 @@ def test_sgd_step_is_learning_rate_times_gradient():
     gradient = np.array([0.5, -4.0], "float32")
     keras.optimizers.SGD(learning_rate=0.5).apply_gradients([(gradient, weight)])
     assert np.allclose(weight.numpy(), [1.0 - 0.25, -2.0 + 2.0])
+
+
+def three_labels(seed=0, n=300):
+    """Targets of three labels, and probabilities that rank each label's examples fairly
+    well but sit on different scales per label."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n, 3)) < [0.5, 0.3, 0.6]).astype("float32")
+    score = y + rng.normal(0, 0.6, (n, 3))
+    p = 1 / (1 + np.exp(-(score * [1.0, 0.5, 2.0] + [0.0, -1.5, 1.0])))
+    return y, p.astype("float32")
+
+
+def auc_of(y, p, **kwargs):
+    import keras
+
+    metric = keras.metrics.AUC(**kwargs)
+    metric.update_state(y, p)
+    return float(metric.result())
+
+
+@claim(PAGE,
+       "`keras.metrics.AUC` (the area under the ROC curve: the chance that a positive "
+       "example gets a higher probability than a negative one) takes targets of this shape "
+       "too, but by default it does not score each label.",
+       "It flattens the three columns into one list of yes/no answers and draws one curve "
+       "through all of them")
+def test_auc_flattens_labels_by_default():
+    y, p = three_labels()
+    default = auc_of(y, p)
+    assert default == pytest.approx(auc_of(y.ravel(), p.ravel()), abs=1e-6)
+    flat_y, flat_p = y.ravel(), p.ravel()
+    pairs = flat_p[flat_y == 1][:, None] > flat_p[flat_y == 0][None, :]
+    assert default == pytest.approx(pairs.mean(), abs=0.01)
+
+
+@claim(PAGE,
+       "`AUC(multi_label=True)` draws one curve per label instead and returns the plain "
+       "mean of their areas, the last number below:",
+       "`label_weights=` weights the labels' areas instead of taking their plain mean.",
+       "The flattened score is one ranking across labels whose probabilities need not be on "
+       "one scale, so it also rewards or punishes how the labels' probabilities compare "
+       "with each other, which no single label's predictions depend on.")
+def test_multi_label_auc_is_the_mean_of_the_labels_areas():
+    y, p = three_labels()
+    areas = [auc_of(y[:, c], p[:, c]) for c in range(3)]
+    multi = auc_of(y, p, multi_label=True)
+    assert multi == pytest.approx(np.mean(areas), abs=1e-6)
+    assert abs(multi - auc_of(y, p)) > 0.01
+    weights = [0.5, 0.3, 0.2]
+    assert auc_of(y, p, multi_label=True, label_weights=weights) == pytest.approx(
+        np.dot(weights, areas) / np.sum(weights), abs=1e-6)
+    # moving one label's probabilities up keeps its ranking: the per-label areas stay
+    # (up to the 200 thresholds' resolution), the flattened score moves
+    moved = p.copy()
+    moved[:, 1] = 0.5 + 0.5 * moved[:, 1]
+    assert auc_of(y, moved, multi_label=True) == pytest.approx(multi, abs=0.01)
+    assert abs(auc_of(y, moved) - auc_of(y, p)) > 0.01
