@@ -227,3 +227,41 @@ def test_models_nest_both_ways_and_share_weights():
     functional = keras.Model(inputs, layers.Dense(2)(inputs))
     outer = keras.Sequential([keras.Input(shape=(4,)), functional, layers.Dense(1)])
     assert outer(np.ones((2, 4), dtype="float32")).shape == (2, 1)
+
+
+@claim(PAGE,
+       "The total loss is a plain sum of the output losses unless `compile()` gets "
+       "`loss_weights=`, a dictionary with the same keys: the total becomes the weighted "
+       "sum, and training then minimises that.",
+       "The output losses are still reported unweighted.",
+       "The weights set how far each output's loss pulls the layers the two outputs share")
+def test_loss_weights_weight_the_total_that_training_minimises():
+    import keras
+    import tensorflow as tf
+
+    x, labels, even = data(10)
+    targets = {"digit": labels, "even": even}
+    losses = {"digit": "sparse_categorical_crossentropy", "even": "binary_crossentropy"}
+    weights = {"digit": 1.0, "even": 0.2}
+
+    keras.utils.set_random_seed(0)
+    model = two_output_model(keras)
+    start = [w.numpy() for w in model.trainable_weights]
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=losses,
+                  loss_weights=weights, run_eagerly=True)
+    evaluated = model.evaluate(x, targets, batch_size=10, verbose=0, return_dict=True)
+    digit, even_loss = per_sample_losses(keras, model, x, labels, even)
+    assert np.isclose(evaluated["digit_loss"], digit.mean(), rtol=1e-5)
+    assert np.isclose(evaluated["even_loss"], even_loss.mean(), rtol=1e-5)
+    assert np.isclose(evaluated["loss"], digit.mean() + 0.2 * even_loss.mean(), rtol=1e-5)
+
+    # one step of plain SGD on one batch moves every weight, the shared layer's too, by
+    # the gradient of the weighted sum
+    with tf.GradientTape() as tape:
+        predicted = model(x)
+        total = (keras.losses.SparseCategoricalCrossentropy()(labels, predicted["digit"])
+                 + 0.2 * keras.losses.BinaryCrossentropy()(even[:, None], predicted["even"]))
+    gradients = tape.gradient(total, model.trainable_weights)
+    model.fit(x, targets, batch_size=10, epochs=1, shuffle=False, verbose=0)
+    for before, gradient, after in zip(start, gradients, model.trainable_weights):
+        assert np.allclose(after.numpy(), before - 0.1 * gradient.numpy(), atol=1e-6)
