@@ -210,8 +210,9 @@ def _photos():
 
 
 @claim("reference/preprocessing-layers.md",
-       "Called directly, it returns the dtype it receives: the 8-bit photos come back as "
-       "`uint8`, the interpolated values rounded.")
+       "Called directly, it keeps an integer dtype: the 8-bit photos come back as `uint8`, "
+       "the interpolated values rounded.",
+       "Floating point input of any precision comes back as the layer's `float32`.")
 def test_resizing_keeps_the_input_dtype_and_rounds():
     import keras
 
@@ -219,6 +220,12 @@ def test_resizing_keeps_the_input_dtype_and_rounds():
     resized = np.asarray(keras.layers.Resizing(30, 45)(photos))
     from_float = np.asarray(keras.layers.Resizing(30, 45)(photos.astype("float32")))
     assert resized.dtype == np.uint8
+    for integer in ("int32", "int64"):
+        assert np.asarray(keras.layers.Resizing(30, 45)(photos.astype(integer))).dtype == integer
+    # floats are cast to the layer's compute dtype as they enter, like any layer's
+    for floating in ("float16", "float64"):
+        out = np.asarray(keras.layers.Resizing(30, 45)(photos.astype(floating)))
+        assert out.dtype == np.float32
     assert np.array_equal(resized, np.clip(np.round(from_float), 0, 255).astype("uint8"))
     assert not np.array_equal(resized, from_float.astype("uint8"))  # rounded, not cut
 
@@ -264,7 +271,8 @@ def test_resizing_is_the_same_in_fit_and_predict():
        "`crop_to_aspect_ratio=True` first cuts the largest central part with the target's "
        "aspect ratio, here a 427 x 427 square; `pad_to_aspect_ratio=True` instead adds rows of "
        "`fill_value` (0 by default), as many above as below, to reach that aspect ratio "
-       "(to within a row), so nothing is lost:")
+       "(to within a row), so nothing is lost (an image taller than the target gets "
+       "columns, left and right):")
 def test_crop_and_pad_to_aspect_ratio():
     import keras
 
@@ -279,6 +287,12 @@ def test_crop_and_pad_to_aspect_ratio():
     padded = np.pad(photos, [(0, 0), (side, side), (0, 0), (0, 0)])
     squared = keras.layers.Resizing(20, 20, pad_to_aspect_ratio=True)(photos)
     assert np.allclose(squared, keras.layers.Resizing(20, 20)(padded), atol=1e-3)
+    tall = np.ones((1, 9, 4, 1), "float32")
+    padded_tall = np.asarray(keras.layers.Resizing(
+        9, 9, pad_to_aspect_ratio=True, interpolation="nearest")(tall))[0, :, :, 0]
+    assert padded_tall.all(axis=1).sum() == 0  # no row all of image
+    assert (padded_tall == 0).all(axis=0).sum() == 4  # two columns each side
+    assert not padded_tall[:, :2].any() and not padded_tall[:, -2:].any()
     from sklearn.datasets import load_sample_images
 
     # the sizes the sentence gives are the page's photos'
