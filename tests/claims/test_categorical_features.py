@@ -73,7 +73,7 @@ def test_mask_token_default_and_int_default():
 
 
 @claim(PAGE, "The other modes return vectors with one entry per vocabulary index, OOV "
-             "included.",
+             "included; a mask token gets no entry, and a masked value adds nothing.",
        "`\"one_hot\"` gives each value a vector of its own, with the value's entry set to 1:",
        "`\"multi_hot\"`, `\"count\"` and `\"tf_idf\"` give one vector per row, read as a "
        "group of values,",
@@ -89,6 +89,12 @@ def test_vector_modes_have_one_entry_per_index():
         expected = np.array(expected) * (np.array([2.0, 1.0, 2.0, 3.0]) if kwargs else 1)
         assert np.allclose(np.asarray(layer(flat)), expected)
         assert np.asarray(layer(flat)).shape == (4,)
+    masked_rows = np.array([["", "a", "zz"], ["", "", "b"]])
+    expected = {"one_hot": [[[0, 0, 0], [0, 1, 0], [1, 0, 0]], [[0, 0, 0], [0, 0, 0], [0, 0, 1]]],
+                "multi_hot": [[1, 1, 0], [0, 0, 1]], "count": [[1, 1, 0], [0, 0, 1]]}
+    for mode, vectors in expected.items():
+        masked = layers.StringLookup(vocabulary=["a", "b"], mask_token="", output_mode=mode)
+        assert values(masked(masked_rows)) == vectors
     for mode in ("multi_hot", "count"):
         encode = layers.CategoryEncoding(num_tokens=4, output_mode=mode)
         assert np.asarray(encode(np.array([1, 3, 3]))).shape == (4,)
@@ -421,7 +427,8 @@ def test_penguins_accuracy_is_one_runs():
     # gave 82 each
     results = [_penguins_test_accuracy(seed, split=1) for seed in (0, 3)]
     assert all(total == 84 for _, total in results)
-    assert all(78 <= right < 84 for right, _ in results)
+    assert all(right >= 78 for right, _ in results)
+    assert min(right for right, _ in results) < 84
 
 
 @claim(PAGE, "An adapted vocabulary is written into the `.keras` file as a text file of its own "
