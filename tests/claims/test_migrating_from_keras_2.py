@@ -149,8 +149,8 @@ def test_metric_names_in_both_versions():
 
 
 @claim(PAGE,
-       "Keras 3's `keras.backend` keeps only a few functions about settings, such as "
-       "`epsilon()`; the tensor functions are gone:",
+       "Keras 3's own `keras.backend` keeps only a few functions, such as `epsilon()` and "
+       "`floatx()`; the tensor functions are gone:",
        "**Replacement:** the same names in `keras.ops` (with the TensorFlow backend, the "
        "`tf.math` functions work too):")
 def test_keras_backend_functions_moved_to_ops():
@@ -166,7 +166,7 @@ def test_keras_backend_functions_moved_to_ops():
         assert not hasattr(keras.backend, name), name
         assert hasattr(keras.ops, name), name
     kept = {n for n in dir(keras.backend) if not n.startswith("_")}
-    assert "epsilon" in kept and len(kept) < 20
+    assert {"epsilon", "floatx"} <= kept and len(kept) < 20
 
     y_true = tf.constant([[0.0, 1.0], [1.0, 1.0]])
     y_pred = tf.constant([[0.0, 0.5], [1.0, 0.0]])
@@ -347,3 +347,261 @@ def test_registration_is_what_keras_3_asks_for_its_own_files(tmp_path):
     model.save(tmp_path / "registered.keras")
     restored = keras.models.load_model(tmp_path / "registered.keras")
     assert type(restored.layers[-1]) is Registered
+
+
+@claim(PAGE,
+       "Keras 3's `tf.keras.backend` holds copies of Keras 2's backend functions, kept in "
+       "Keras's `legacy` package, like `ImageDataGenerator`.",
+       "They call TensorFlow functions, which tie the code to the TensorFlow backend:")
+def test_tf_keras_backend_keeps_legacy_copies_that_call_tensorflow():
+    import inspect
+
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    legacy = tf.keras.backend
+    assert legacy.__name__ == "keras._tf_keras.keras.backend"
+    for name in ("mean", "sum", "square", "sqrt", "abs", "max", "exp", "log", "clip",
+                 "concatenate", "dot", "int_shape", "batch_dot", "variable"):
+        assert hasattr(tf_keras.backend, name), name
+        function = getattr(legacy, name)
+        assert function.__module__ == "keras.src.legacy.backend", name
+        assert not hasattr(keras.backend, name), name
+    assert "tf." in inspect.getsource(legacy.mean)
+    result = legacy.sqrt(legacy.mean(tf.constant([[1.0, 9.0]]), axis=-1))
+    assert isinstance(result, tf.Tensor) and np.allclose(result, [np.sqrt(5.0)])
+
+
+@claim(PAGE,
+       "The `tf.keras.backend` copies fail on a `keras.Input` too: most with the same "
+       "`ValueError`, some, such as `K.mean`, with an `AttributeError` that does not say "
+       "why.")
+def test_legacy_backend_functions_fail_on_a_keras_input():
+    import keras
+    import tensorflow as tf
+
+    K = tf.keras.backend
+    inputs = keras.Input(shape=(4,))
+    same_error = [K.square, K.sqrt, K.sum, K.max, K.exp, K.relu, K.sigmoid]
+    for function in same_error:
+        with pytest.raises(ValueError, match="A KerasTensor cannot be used as input"):
+            function(inputs)
+    for call in (lambda: K.mean(inputs), lambda: K.concatenate([inputs, inputs]),
+                 lambda: K.dot(inputs, inputs)):
+        with pytest.raises(AttributeError) as raised:
+            call()
+        assert "KerasTensor" not in str(raised.value)
+
+
+@claim(PAGE,
+       "`tf.keras.preprocessing.image.ImageDataGenerator` still works under Keras 3, but "
+       "it is a copy kept in Keras's `legacy` package, whose documentation reads only "
+       "\"DEPRECATED.\":")
+def test_tf_keras_image_data_generator_still_works_in_keras_3():
+    import tensorflow as tf
+
+    augment = tf.keras.preprocessing.image.ImageDataGenerator(horizontal_flip=True,
+                                                            rescale=1 / 255)
+    images = np.full((8, 6, 6, 3), 255.0, dtype="float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x_batch, y_batch = next(augment.flow(images, np.arange(8), batch_size=4, seed=0))
+    assert x_batch.shape == (4, 6, 6, 3) and y_batch.shape == (4,)
+    assert np.allclose(x_batch, 1.0)
+
+
+@claim(PAGE,
+       "Keras 2's `fit()` loads the batches of a `tf.keras.utils.Sequence` in parallel when "
+       "told to with `workers=`, `use_multiprocessing=` and `max_queue_size=`.",
+       "Keras 3's `fit()` has none of these arguments.",
+       "In Keras 3, `Sequence` is another name for `keras.utils.PyDataset`, which takes "
+       "these arguments in its own constructor and expects a subclass to pass them on.")
+def test_workers_moved_from_fit_to_the_py_dataset():
+    import inspect
+
+    import keras
+    import tf_keras
+
+    moved = {"workers", "use_multiprocessing", "max_queue_size"}
+    assert moved <= set(inspect.signature(tf_keras.Model.fit).parameters)
+    for method in ("fit", "evaluate", "predict"):
+        parameters = set(inspect.signature(getattr(keras.Model, method)).parameters)
+        assert not moved & parameters, method
+    assert moved <= set(inspect.signature(keras.utils.PyDataset.__init__).parameters)
+    assert keras.utils.Sequence is keras.utils.PyDataset
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, index):
+            return np.zeros((2, 4)), np.zeros((2,))
+
+    batches = Batches(workers=2, use_multiprocessing=False, max_queue_size=3)
+    assert (batches.workers, batches.use_multiprocessing, batches.max_queue_size) == (
+        2, False, 3)
+
+
+@claim(PAGE,
+       "Keras 2 code from the time the preprocessing layers were new reaches them through "
+       "`layers.experimental.preprocessing`, which Keras 2 keeps as another name for the "
+       "same classes.",
+       "Keras 3 has no `layers.experimental`, under `keras` or `tf.keras`:",
+       "Every layer of Keras 2's `experimental.preprocessing` has the same name in "
+       "`keras.layers`, but the base class `PreprocessingLayer`, and `RandomHeight` and "
+       "`RandomWidth`, of which only `tf.keras.layers` keeps legacy copies.")
+def test_experimental_preprocessing_layers_moved_to_layers():
+    import keras
+    import tensorflow as tf
+    import tf_keras
+
+    old = tf_keras.layers.experimental.preprocessing
+    names = {n for n in dir(old) if n[0].isupper()}
+    assert {"Rescaling", "Normalization", "RandomFlip", "TextVectorization"} <= names
+    for name in names - {"PreprocessingLayer"}:
+        assert getattr(old, name) is getattr(tf_keras.layers, name), name
+    assert not hasattr(keras.layers, "experimental")
+    assert not hasattr(tf.keras.layers, "experimental")
+    missing = {n for n in names if not hasattr(keras.layers, n)}
+    assert missing == {"PreprocessingLayer", "RandomHeight", "RandomWidth"}
+    for name in ("RandomHeight", "RandomWidth"):
+        assert getattr(tf.keras.layers, name).__module__.startswith("keras.src.legacy")
+
+
+@claim(PAGE,
+       "**Replacement:** `self.add_weight()` (or a `keras.Variable`, which a layer tracks "
+       "too), and it trains as in Keras 2:")
+def test_a_layer_tracks_a_keras_variable():
+    import keras
+    import tensorflow as tf
+
+    class Linear(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = keras.Variable(np.ones((input_shape[-1], 1), dtype="float32"))
+
+        def call(self, inputs):
+            return keras.ops.matmul(inputs, self.w)
+
+    model = keras.Sequential([keras.Input(shape=(4,)), Linear()])
+    assert len(model.trainable_weights) == 1
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((8, 4)), np.zeros((8, 1)), verbose=0)
+    assert np.allclose(model.layers[0].w.numpy(), 0.92)
+
+    class Untracked(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = tf.Variable(tf.ones((input_shape[-1], 1)))
+
+    layer = Untracked()
+    layer.build((None, 4))
+    assert layer.weights == []
+
+
+@claim(PAGE,
+       "Inside a layer's `call()`, a `train_step()` or a `GradientTape` loop, the tensors are "
+       "TensorFlow tensors when Keras runs on TensorFlow, so TensorFlow functions work there "
+       "as they did in Keras 2.")
+def test_tensorflow_functions_in_train_step_and_gradient_tape():
+    import keras
+    import tensorflow as tf
+
+    seen = []
+
+    class Regressor(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            seen.append(isinstance(x, tf.Tensor))
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(self(x, training=True) - y))
+            gradients = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            return {"loss": loss}
+
+    inputs = keras.Input(shape=(4,))
+    model = Regressor(inputs, keras.layers.Dense(1, kernel_initializer="ones")(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.01))
+    x, y = np.ones((8, 4), dtype="float32"), np.zeros((8, 1), dtype="float32")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert seen and all(seen)
+    assert np.allclose(model.layers[-1].kernel.numpy(), 0.92)
+
+    optimizer = keras.optimizers.SGD(0.01)
+    with tf.GradientTape() as tape:
+        outputs = model(x)
+        loss = tf.reduce_mean(tf.square(outputs - y))
+    assert isinstance(outputs, tf.Tensor)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    assert all(isinstance(g, tf.Tensor) for g in gradients)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+
+
+@claim(PAGE,
+       "Its layer configuration still holds Keras 2's `input_shape=`, so loading it gives "
+       "the warning of the [`input_shape=`](#input_shape) section again, which this page "
+       "silences from here on:")
+def test_loading_a_keras_2_h5_warns_about_input_shape(tmp_path):
+    import keras
+    import tf_keras
+
+    model = tf_keras.Sequential([tf_keras.layers.Dense(2, input_shape=(4,))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(tmp_path / "model.h5")
+    with pytest.warns(UserWarning, match="Do not pass an `input_shape`"):
+        keras.models.load_model(tmp_path / "model.h5")
+
+
+@claim(PAGE,
+       "Keras 2 recorded that argument in the first layer's configuration as "
+       "`batch_input_shape`, which Keras 3's `InputLayer` still takes, and its other "
+       "layers, such as `Dense`, do not.")
+def test_batch_input_shape_is_taken_by_input_layer_only(tmp_path):
+    import json
+    import zipfile
+
+    import keras
+    import tf_keras
+
+    for name, first in (("input_shape", tf_keras.layers.Dense(2, input_shape=(4,))),
+                        ("input", tf_keras.Input(shape=(4,)))):
+        model = tf_keras.Sequential([first, tf_keras.layers.Dense(2)])
+        model.save(tmp_path / f"{name}.keras")
+        with zipfile.ZipFile(tmp_path / f"{name}.keras") as archive:
+            config = json.loads(archive.read("config.json"))
+        first, dense = config["config"]["layers"][:2]
+        assert first["class_name"] == "InputLayer", name
+        assert first["config"]["batch_input_shape"] == [None, 4], name
+        assert dense["class_name"] == "Dense", name
+        recorded = dense["config"].get("batch_input_shape")
+        assert recorded == ([None, 4] if name == "input_shape" else None), name
+    assert keras.layers.InputLayer(batch_input_shape=(None, 4)).batch_shape == (None, 4)
+    with pytest.raises(ValueError, match="batch_input_shape"):
+        keras.layers.Dense(2, batch_input_shape=(None, 4))
+    with pytest.raises(ValueError, match="batch_input_shape"):
+        keras.layers.Flatten(batch_input_shape=(None, 4))
+
+
+@claim(PAGE,
+       "Keras 3 writes weights only to a name ending in `.weights.h5` (or `.weights.json`, "
+       "for weights it splits into shards with `max_shard_size=`):")
+def test_keras_3_weights_file_names(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    for name in ("checkpoint", "weights.h5", "model.keras", "model.weights.json"):
+        with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
+            model.save_weights(tmp_path / name)
+    rebuilt = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    with warnings.catch_warnings():
+        # NumPy 2 warns when Keras converts a TensorFlow variable with np.array()
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model.save_weights(tmp_path / "model.weights.h5")
+        model.save_weights(tmp_path / "sharded.weights.json", max_shard_size=0.00001)
+        rebuilt.load_weights(tmp_path / "sharded.weights.json")
+    shards = sorted(p.name for p in tmp_path.glob("sharded*"))
+    assert shards[0] == "sharded.weights.json" and len(shards) >= 2
+    assert all(np.allclose(a, b) for a, b in zip(model.get_weights(), rebuilt.get_weights()))
