@@ -39,7 +39,8 @@ def bce(keras, y, p):
 
 @claim(PAGE, "Trained from seeds 0 to 4 by this site's tests, `class_weight` gave the higher "
              "recall of the 8s on 5 of 5 seeds, and the plain model's recall varied far more "
-             "from seed to seed than the weighted model's;")
+             "from seed to seed than the weighted model's;",
+       "Here the recall of the rare class went up on every seed tried;")
 def test_class_weight_raises_the_recall_of_the_eights_on_seeds():
     with contextlib.redirect_stdout(io.StringIO()):
         run = runpy.run_path(str(SNIPPETS / "eights.py"))
@@ -58,6 +59,7 @@ def test_class_weight_raises_the_recall_of_the_eights_on_seeds():
             weighted.append(recall(run["train"](class_weight, seed)))
     margin = EIGHTS_WITHIN_ROUNDING / int(eights.sum())
     differences = np.subtract(weighted, plain)
+    assert min(differences) > margin, (plain, weighted)  # "on every seed tried"
     seeds_sentence(PAGE, "Trained from seeds 0 to 4 by this site's tests, `class_weight` gave "
                          "the higher recall of the 8s on 5 of 5 seeds,",
                    held_range(differences, margin), len(SEEDS))
@@ -111,7 +113,8 @@ def test_what_the_two_auc_measure():
         roc.update_state(y, guesses)
         pr.update_state(y, guesses)
         assert abs(float(roc.result()) - 0.5) < 0.03
-        assert abs(float(pr.result()) - y.mean()) < 0.03
+        # near the share itself, rare or common (on this machine within a tenth of it)
+        assert abs(float(pr.result()) - y.mean()) < 0.1 * y.mean() + 0.003
 
 
 @claim(PAGE, "The targets may be integers or floats (both arrays are cast to the metric's "
@@ -199,6 +202,27 @@ def test_class_weight_weights_the_loss_and_weighted_metrics_only():
     assert np.isclose(history["accuracy"][0], right.mean())
     assert np.isclose(history["weighted_accuracy"][0], np.sum(w * right) / w.sum())
     assert not np.isclose(right.mean(), np.sum(w * right) / w.sum())
+
+
+@claim(PAGE, "The weighted metric is reported as `weighted_accuracy` because `accuracy` is "
+             "in both lists; named in `weighted_metrics=` alone, it would be reported as "
+             "plain `accuracy`, weighted all the same.")
+def test_weighted_metric_names():
+    import keras
+
+    x, y = data()
+    model = tiny(keras)
+    w = np.where(y[:, 0] == 1, 4.0, 0.5)
+    right = ((np.asarray(model(x)) > 0.5) == (y == 1))[:, 0]
+    model.compile(loss="binary_crossentropy", metrics=["accuracy"],
+                  weighted_metrics=["accuracy"])
+    assert sorted(model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)) == [
+        "accuracy", "loss", "weighted_accuracy"]
+    model.compile(loss="binary_crossentropy", weighted_metrics=["accuracy"])
+    results = model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
+    assert sorted(results) == ["accuracy", "loss"]
+    assert np.isclose(results["accuracy"], np.sum(w * right) / w.sum())
+    assert not np.isclose(results["accuracy"], right.mean())
 
 
 @claim(PAGE, "Balanced weights average 1 over the examples they were computed on (and here "
@@ -300,6 +324,37 @@ def test_class_weight_of_one_hot_targets_and_missing_classes():
     losses = np.asarray(keras.losses.categorical_crossentropy(one_hot, p))
     w = np.array([2.0, 1.0, 5.0])[labels]
     assert np.isclose(history["loss"][0], np.mean(w * losses), rtol=1e-5)
+    # a class above the largest key: weight 1 from NumPy arrays
+    history = model.fit(x, one_hot, class_weight={0: 2.0}, batch_size=9,
+                        verbose=0).history
+    w = np.array([2.0, 1.0, 1.0])[labels]
+    assert np.isclose(history["loss"][0], np.mean(w * losses), rtol=1e-5)
+
+
+@claim(PAGE, "That holds for NumPy arrays; from a `tf.data.Dataset`, a class above the "
+             "dictionary's largest key stops `fit()` with an `InvalidArgumentError` instead, "
+             "so list every class there.")
+def test_class_weight_from_a_dataset_needs_every_class():
+    import keras
+    import tensorflow as tf
+
+    x, _ = data(9)
+    labels = (np.arange(9) % 3).astype("float32")[:, None]
+    model = tiny(keras, outputs=3, activation="softmax")
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    p = np.asarray(model(x))
+    losses = np.asarray(keras.losses.sparse_categorical_crossentropy(labels, p))
+
+    def dataset():
+        return tf.data.Dataset.from_tensor_slices((x, labels)).batch(9)
+
+    # a class between the keys still gets the weight 1
+    history = model.fit(dataset(), class_weight={0: 2.0, 2: 5.0}, shuffle=False,
+                        verbose=0).history
+    w = np.array([2.0, 1.0, 5.0])[np.arange(9) % 3]
+    assert np.isclose(history["loss"][0], np.mean(w * losses), rtol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in"):
+        model.fit(dataset(), class_weight={0: 2.0, 1: 5.0}, shuffle=False, verbose=0)
 
 
 @claim(PAGE, "`class_weight` works for a model with a single output; a model with several "
