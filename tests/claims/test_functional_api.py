@@ -265,3 +265,34 @@ def test_loss_weights_weight_the_total_that_training_minimises():
     model.fit(x, targets, batch_size=10, epochs=1, shuffle=False, verbose=0)
     for before, gradient, after in zip(start, gradients, model.trainable_weights):
         assert np.allclose(after.numpy(), before - 0.1 * gradient.numpy(), atol=1e-6)
+
+
+@claim(PAGE, "The two accuracies were not asked for here: a `compile()` without `metrics=` "
+             "(or `weighted_metrics=`) keeps the metrics of the model's previous `compile()`, "
+             "and `evaluate()` measures them again on these images.")
+def test_compile_without_metrics_keeps_the_previous_metrics():
+    import keras
+
+    x, labels, even = data(10)
+    targets = {"digit": labels, "even": even}
+    losses = {"digit": "sparse_categorical_crossentropy", "even": "binary_crossentropy"}
+    keras.utils.set_random_seed(0)
+    model = two_output_model(keras)
+    model.compile(loss=losses, metrics={"digit": ["accuracy"], "even": ["accuracy"]},
+                  run_eagerly=True)
+    model.evaluate(x[:5], {k: v[:5] for k, v in targets.items()}, verbose=0)
+    model.compile(loss=losses, loss_weights={"digit": 1.0, "even": 0.2}, run_eagerly=True)
+    results = model.evaluate(x, targets, batch_size=10, verbose=0, return_dict=True)
+    predicted = model(x)
+    assert np.isclose(results["digit_accuracy"],
+                      np.mean(np.asarray(predicted["digit"]).argmax(axis=1) == labels))
+    assert np.isclose(results["even_accuracy"],
+                      np.mean((np.asarray(predicted["even"])[:, 0] > 0.5) == even))
+    # a fresh model compiled the same way reports the losses only
+    fresh = two_output_model(keras)
+    fresh.compile(loss=losses, loss_weights={"digit": 1.0, "even": 0.2}, run_eagerly=True)
+    assert sorted(fresh.evaluate(x, targets, verbose=0, return_dict=True)) == [
+        "digit_loss", "even_loss", "loss"]
+    # metrics= replaces them
+    model.compile(loss=losses, metrics={"digit": ["accuracy"]}, run_eagerly=True)
+    assert "even_accuracy" not in model.evaluate(x, targets, verbose=0, return_dict=True)
