@@ -95,6 +95,14 @@ def auc_of(y, p, **kwargs):
     return float(metric.result())
 
 
+def keras_auc_weighted(y, p, sample_weight):
+    import keras
+
+    metric = keras.metrics.AUC()
+    metric.update_state(y, p, sample_weight=sample_weight)
+    return float(metric.result())
+
+
 @claim(PAGE,
        "`keras.metrics.AUC` (the area under the ROC curve: the chance that a positive "
        "example gets a higher probability than a negative one) takes targets of this shape "
@@ -113,7 +121,9 @@ def test_auc_flattens_labels_by_default():
 @claim(PAGE,
        "`AUC(multi_label=True)` draws one curve per label instead and returns the plain "
        "mean of their areas, the last number below:",
-       "`label_weights=` weights the labels' areas instead of taking their plain mean.",
+       "with it, `label_weights=` weights the labels' areas instead of taking their plain "
+       "mean (without it, `label_weights=` weights each label's answers in the one "
+       "flattened curve).",
        "The flattened score is one ranking across labels whose probabilities need not be on "
        "one scale, so it also rewards or punishes how the labels' probabilities compare "
        "with each other, which no single label's predictions depend on.")
@@ -126,6 +136,12 @@ def test_multi_label_auc_is_the_mean_of_the_labels_areas():
     weights = [0.5, 0.3, 0.2]
     assert auc_of(y, p, multi_label=True, label_weights=weights) == pytest.approx(
         np.dot(weights, areas) / np.sum(weights), abs=1e-6)
+    # without multi_label, the weights weight each label's answers as sample weights
+    flat_weights = np.broadcast_to(np.asarray(weights, "float32"), y.shape)
+    flat = auc_of(y.ravel(), p.ravel())
+    flat_weighted = keras_auc_weighted(y.ravel(), p.ravel(), flat_weights.ravel())
+    assert auc_of(y, p, label_weights=weights) == pytest.approx(flat_weighted, abs=1e-6)
+    assert abs(flat_weighted - flat) > 1e-3
     # moving one label's probabilities up keeps its ranking: the per-label areas stay
     # (up to the 200 thresholds' resolution), the flattened score moves
     moved = p.copy()
