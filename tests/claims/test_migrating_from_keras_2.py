@@ -605,3 +605,26 @@ def test_keras_3_weights_file_names(tmp_path):
     shards = sorted(p.name for p in tmp_path.glob("sharded*"))
     assert shards[0] == "sharded.weights.json" and len(shards) >= 2
     assert all(np.allclose(a, b) for a, b in zip(model.get_weights(), rebuilt.get_weights()))
+
+
+@claim(PAGE,
+       "That `tf.keras` holds the same classes as `keras`, plus legacy copies of some Keras 2 "
+       "functions and layers that `keras` dropped; the sections below name them where they "
+       "matter.")
+def test_tf_keras_is_keras_plus_legacy_copies():
+    import keras
+    import tensorflow as tf
+
+    for name in ("Sequential", "Model", "Input", "Variable"):
+        assert getattr(tf.keras, name) is getattr(keras, name), name
+    for module in ("optimizers", "models", "callbacks", "utils", "activations",
+                   "initializers", "regularizers", "ops", "random", "config",
+                   "layers", "backend"):
+        ours, theirs = getattr(keras, module), getattr(tf.keras, module)
+        names = {n for n in dir(theirs) if not n.startswith("_")}
+        for name in names:
+            value = getattr(theirs, name)
+            if hasattr(ours, name) and getattr(ours, name) is value:
+                continue
+            assert value.__module__.startswith("keras.src.legacy"), (module, name)
+    assert {n for n in dir(keras.layers) if n[0].isupper()} <= set(dir(tf.keras.layers))
