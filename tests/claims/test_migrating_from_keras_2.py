@@ -628,3 +628,29 @@ def test_tf_keras_is_keras_plus_legacy_copies():
                 continue
             assert value.__module__.startswith("keras.src.legacy"), (module, name)
     assert {n for n in dir(keras.layers) if n[0].isupper()} <= set(dir(tf.keras.layers))
+
+
+@claim(PAGE,
+       "TensorFlow's `tf.keras` is Keras 2 in a process that has the environment variable "
+       "`TF_USE_LEGACY_KERAS=1` when it first uses `tf.keras`, and Keras 3 otherwise: in a "
+       "notebook, set it before then, or restart the kernel.")
+def test_tf_use_legacy_keras_is_read_when_tf_keras_is_first_used(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    import tensorflow as tf
+
+    # this process used tf.keras as Keras 3 already: setting the variable now changes nothing
+    assert tf.keras.__name__ == "keras._tf_keras.keras"
+    monkeypatch.setenv("TF_USE_LEGACY_KERAS", "1")
+    assert tf.keras.__name__ == "keras._tf_keras.keras"
+
+    # set after importing TensorFlow, before the first use of tf.keras: Keras 2
+    code = ("import os\nimport tensorflow as tf\n"
+            "os.environ['TF_USE_LEGACY_KERAS'] = '1'\nprint(tf.keras.__name__)\n")
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1].startswith("tf_keras")
