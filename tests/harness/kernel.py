@@ -147,7 +147,7 @@ def execute(nb, timeout: float = 900):
         config = Config({"KernelManager": {"transport": "ipc",
                                            "connection_file": str(base / "connection.json")}})
         client = NotebookClient(run, config=config, kernel_name="offline-python3", timeout=timeout,
-                                allow_errors=False, resources={"metadata": {"path": str(work)}})
+                                allow_errors=False, shutdown_kernel="immediate", resources={"metadata": {"path": str(work)}})
         try:
             client.execute(env=reader_env(), cwd=str(work), stderr=subprocess.DEVNULL)
         except CellExecutionError as exc:
