@@ -164,9 +164,9 @@ def test_plot_model_defaults_boxes_and_formats(tmp_path):
        "Where IPython is installed (Jupyter installs it), `plot_model` also returns the "
        "picture as an `IPython.display.Image`, which Jupyter shows when it is a cell's last "
        "value.",
-       "That class embeds bitmaps only: for `.svg`, for example, the call writes the file, "
-       "then raises `ValueError: Cannot embed the 'svg' image format` (a `.pdf` is left out "
-       "and gives `None`).",
+       "That class embeds PNG, JPEG, GIF and WebP only: for `.svg`, for example, the call "
+       "writes the file, then raises `ValueError: Cannot embed the 'svg' image format` (a "
+       "`.pdf` is left out and gives `None`).",
        "Without IPython, it returns `None` for every format.")
 def test_plot_model_returns_an_ipython_image(tmp_path, monkeypatch):
     import importlib.metadata
@@ -182,9 +182,14 @@ def test_plot_model_returns_an_ipython_image(tmp_path, monkeypatch):
     assert isinstance(image, IPython.display.Image)
     assert image.data == (tmp_path / "m.png").read_bytes()  # what Jupyter displays
     assert image._repr_png_()
-    assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.gif")) is not None
+    for ext in ("jpg", "gif", "webp"):  # the other formats it embeds
+        image = keras.utils.plot_model(model, to_file=str(tmp_path / f"m.{ext}"))
+        assert isinstance(image, IPython.display.Image), ext
     with pytest.raises(ValueError, match="Cannot embed the 'svg' image format"):
         keras.utils.plot_model(model, to_file=str(tmp_path / "m.svg"))
+    with pytest.raises(ValueError, match="Cannot embed the 'ps' image format"):
+        keras.utils.plot_model(model, to_file=str(tmp_path / "m.ps"))  # not a bitmap
+    assert (tmp_path / "m.ps").read_bytes().startswith(b"%!PS")
     assert "<svg" in (tmp_path / "m.svg").read_text()  # written first
     assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.pdf")) is None
     monkeypatch.setitem(sys.modules, "IPython", None)  # as if it were not installed
