@@ -115,8 +115,9 @@ def test_dilation_spreads_the_kernel_and_same_pads_for_the_span():
 
 @claim(PAGE,
        "The refusal covers any mix of the two axes (a stride of 2 down the rows with a rate "
-       "of 2 across the columns is refused too), and `Conv1D`, `Conv3D` and `Conv2DTranspose` "
-       "refuse the same.")
+       "of 2 across the columns is refused too), and `Conv1D`, `Conv3D` and the transposed "
+       "convolutions (`Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`) refuse the "
+       "same.")
 def test_strides_with_dilation_refused_on_any_axis_and_by_other_convolutions():
     import keras
     import pytest
@@ -126,7 +127,8 @@ def test_strides_with_dilation_refused_on_any_axis_and_by_other_convolutions():
         keras.layers.Conv2D(1, 3, strides=(2, 1), dilation_rate=(1, 2))
     with pytest.raises(ValueError, match=message):
         keras.layers.Conv2D(1, 3, strides=(1, 3), dilation_rate=(3, 1))
-    for layer in (keras.layers.Conv1D, keras.layers.Conv3D, keras.layers.Conv2DTranspose):
+    for layer in (keras.layers.Conv1D, keras.layers.Conv3D, keras.layers.Conv1DTranspose,
+                  keras.layers.Conv2DTranspose, keras.layers.Conv3DTranspose):
         with pytest.raises(ValueError, match=message):
             layer(1, 3, strides=2, dilation_rate=2)
         layer(1, 3, strides=2)  # either alone is accepted
@@ -134,7 +136,8 @@ def test_strides_with_dilation_refused_on_any_axis_and_by_other_convolutions():
 
 
 @claim(PAGE,
-       "`DepthwiseConv2D` and `SeparableConv2D` accept the combination (with `valid` padding "
+       "The depthwise and separable convolutions (`DepthwiseConv1D`, `DepthwiseConv2D`, "
+       "`SeparableConv1D`, `SeparableConv2D`) accept the combination (with `valid` padding "
        "they compute the stride-1 dilated convolution and keep every `s`-th position), and "
        "the two formulas above, with the span and the stride, give their output sizes too.",
        "Pooling layers have no `dilation_rate` argument.")
@@ -164,7 +167,21 @@ def test_depthwise_and_separable_accept_strides_with_dilation():
             span = d * (k - 1) + 1
             layer = keras.layers.DepthwiseConv2D(k, strides=s, dilation_rate=d)
             assert layer.compute_output_shape((None, n, n, 1))[1] == (n - span) // s + 1
-    for pooling in (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D):
+    # the 1D forms, on a sequence of 20 steps
+    seq = rng.normal(size=(1, 20, 2)).astype("float32")
+    for make in (lambda **kw: keras.layers.DepthwiseConv1D(3, **kw),
+                 lambda **kw: keras.layers.SeparableConv1D(3, 3, **kw)):
+        strided = make(strides=2, dilation_rate=2)
+        y = strided(seq).numpy()
+        plain = make(dilation_rate=2)
+        plain(seq)
+        plain.set_weights(strided.get_weights())
+        assert np.allclose(y, plain(seq).numpy()[:, ::2, :], atol=1e-5)
+        assert y.shape[1] == (20 - 5) // 2 + 1
+        same = make(strides=2, dilation_rate=2, padding="same")
+        assert same(seq).shape[1] == math.ceil(20 / 2)
+    for pooling in (keras.layers.MaxPooling1D, keras.layers.MaxPooling2D,
+                    keras.layers.AveragePooling2D, keras.layers.MaxPooling3D):
         with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
             pooling(2, dilation_rate=2)
 
