@@ -245,7 +245,12 @@ def test_tf_use_legacy_keras_makes_tf_keras_keras_2():
 @claim("reference/sequential-model.md",
        "One array per layer comes back, but Keras warns first: `cnn.inputs` is a list (of "
        "one tensor), so the extractor expects a list of one array.",
-       "Give it the tensor itself, `cnn.inputs[0]`, and one array will do.",
+       "A NumPy array passed straight to the call gets this warning; a lone tensor does not "
+       "(Keras wraps it in the list itself, which is why keras.io's example, run on a tensor "
+       "of ones, shows none), and neither does `predict()`, which converts its data to "
+       "tensors first.",
+       "Give the extractor the tensor itself, `cnn.inputs[0]`, and one array of either kind "
+       "will do.",
        "(`cnn.input`, which a functional model has, raises `AttributeError` on a "
        "`Sequential` model, even one built with `keras.Input`.)")
 def test_extractor_from_inputs_expects_a_list_and_sequential_has_no_input():
@@ -264,7 +269,10 @@ def test_extractor_from_inputs_expects_a_list_and_sequential_has_no_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         from_list = listed([images])
+        listed(keras.ops.ones((2, 6, 6, 1)))  # keras.io's call: a tensor, no warning
+        listed.predict(images, verbose=0)  # predict: converted first, no warning
         from_tensor = single(images)
+        single(keras.ops.ones((2, 6, 6, 1)))
     assert [tuple(f.shape) for f in from_list] == [tuple(f.shape) for f in from_tensor] \
         == [(2, 4, 4, 2), (2, 32)]
     assert single.input is cnn.inputs[0]  # a functional model has .input
