@@ -280,3 +280,234 @@ def test_a_weight_made_in_call_would_be_made_per_call():
     made[0].assign(np.full(2, 5.0, "float32"))  # as if trained
     assert np.array_equal(layer(x), x)  # the next call starts again from ones
     assert len(made) == 2 and made[1] is not made[0] and layer.weights == []
+
+
+def _feature_scale(with_shape: bool = False):
+    import keras
+
+    class FeatureScale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+    if with_shape:
+        class Shaped(FeatureScale):
+            def compute_output_shape(self, input_shape):
+                return input_shape
+        return Shaped
+    return FeatureScale
+
+
+@claim(PAGE, "`Sequential` and the functional API find a layer's output shape by running its "
+             "`call()` on a symbolic input, as above, so a layer such as `FeatureScale` needs no "
+             "`compute_output_shape()`, in either.")
+def test_output_shapes_come_from_tracing_call():
+    import keras
+
+    layer_class = _feature_scale()
+    assert layer_class.compute_output_shape is keras.layers.Layer.compute_output_shape
+    sequential = keras.Sequential([keras.Input(shape=(4, 3)), layer_class()])
+    assert sequential.output_shape == (None, 4, 3)
+    inputs = keras.Input(shape=(3,))
+    assert keras.Model(inputs, layer_class()(inputs)).output_shape == (None, 3)
+
+
+@claim(PAGE, "`TimeDistributed`, which applies a layer to each step of a sequence, computes its "
+             "output shape from the wrapped layer's `compute_output_shape()`, and the base "
+             "class's version raises `NotImplementedError`.")
+def test_time_distributed_asks_the_wrapped_layer():
+    import keras
+
+    with pytest.raises(NotImplementedError, match="does not have a `compute_output_shape`"):
+        _feature_scale()().compute_output_shape((None, 3))
+
+    class Claims(keras.layers.Layer):
+        """Returns its input, but claims one extra feature."""
+
+        def call(self, inputs):
+            return inputs
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[:-1], input_shape[-1] + 1)
+
+    # the wrapper's shape follows compute_output_shape(), not what call() returns
+    wrapped = keras.layers.TimeDistributed(Claims())(keras.Input(shape=(5, 3)))
+    assert wrapped.shape == (None, 5, 4)
+    # the functional API lets the error through
+    with pytest.raises(NotImplementedError):
+        keras.layers.TimeDistributed(_feature_scale()())(keras.Input(shape=(5, 3)))
+
+
+@claim(PAGE, "`Sequential` catches that error without a word and leaves the model without a "
+             "symbolic output: the model still trains, but has no output shape, and its summary "
+             "shows none")
+def test_sequential_swallows_the_error_and_still_trains(capsys):
+    import warnings
+
+    import keras
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        timed = keras.Sequential(
+            [keras.Input(shape=(5, 3)), keras.layers.TimeDistributed(_feature_scale()())])
+    assert caught == []
+    with pytest.raises(AttributeError, match="no defined outputs"):
+        timed.outputs
+    timed.summary()
+    row = [line for line in capsys.readouterr().out.splitlines() if "time_distributed" in line]
+    assert row and row[0].split("│")[2].strip() == "?"
+    x = np.ones((4, 5, 3), "float32")
+    timed.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    before = timed.get_weights()[0].copy()
+    timed.fit(x, x * 2.0, epochs=1, verbose=0)
+    assert not np.array_equal(before, timed.get_weights()[0])
+    assert timed(x).shape == (4, 5, 3)
+
+
+@claim(PAGE, "Saving works, but a `lambda` has no name to record: the file holds its compiled "
+             "Python bytecode, and loading it would run code that came with the file.")
+def test_a_lambda_is_saved_as_marshalled_bytecode(tmp_path):
+    import base64
+    import json
+    import marshal
+    import types
+    import zipfile
+
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    path = tmp_path / "lambda.keras"
+    model.save(path)
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    function = config["config"]["layers"][1]["config"]["function"]
+    assert function["class_name"] == "__lambda__"
+    code = marshal.loads(base64.b64decode(function["config"]["code"]))
+    assert isinstance(code, types.CodeType) and code.co_name == "<lambda>"
+
+
+@claim(PAGE, "`keras.config.enable_unsafe_deserialization()` does the same for every later "
+             "load in the process")
+def test_unsafe_deserialization_also_loads_a_lambda(tmp_path):
+    """And so does the error message's other way, keras.config.enable_unsafe_deserialization()."""
+    import keras
+    from keras.src.backend.common import global_state
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    path = tmp_path / "lambda.keras"
+    model.save(path)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        keras.models.load_model(path)
+    was = global_state.get_global_attribute("safe_mode_saving")
+    keras.config.enable_unsafe_deserialization()
+    try:
+        keras.models.load_model(path)
+        loaded = keras.models.load_model(path)  # and the next one
+    finally:
+        global_state.set_global_attribute("safe_mode_saving", was)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        keras.models.load_model(path)  # safe again for the tests after this one
+    assert np.array_equal(loaded(np.ones((1, 3), "float32")), np.full((1, 3), 2.0))
+
+
+@claim(PAGE, "So is a function defined with `def` and registered the same way, in a `Lambda` "
+             "layer.")
+def test_a_registered_named_function_loads_in_safe_mode(tmp_path):
+    """A Lambda holding a registered def (not a lambda) is saved by name: no bytecode."""
+    import keras
+
+    @keras.saving.register_keras_serializable(package="docs_claims")
+    def double(t):
+        return t * 2.0
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(double)])
+    assert model.layers[0].get_config()["function"]["config"] == "docs_claims>double"
+    model.save(tmp_path / "named.keras")
+    loaded = keras.models.load_model(tmp_path / "named.keras")
+    assert np.array_equal(loaded(np.ones((1, 3), "float32")), np.full((1, 3), 2.0))
+
+
+def _regression_data():
+    x = np.random.default_rng(1).normal(size=(16, 3)).astype("float32")
+    return x, 10.0 * x[:, :1] + 5.0
+
+
+@claim(PAGE, "each takes one of `clipnorm`, `global_clipnorm` and `clipvalue`, and clips the "
+             "gradients in its `apply()`, which `fit()`'s step and the step written below both "
+             "call.")
+def test_fit_and_a_custom_step_are_clipped():
+    import keras
+
+    with pytest.raises(ValueError, match="Only one of `clipnorm`, `clipvalue` and"):
+        keras.optimizers.SGD(clipnorm=1.0, global_clipnorm=1.0)
+    x, y = _regression_data()
+    for test_step in (None, True):
+        for clipping, bound in [("clipnorm", 0.01), ("global_clipnorm", 0.01)]:
+            if test_step is None:
+                keras.utils.set_random_seed(0)
+                model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            else:
+                model = _norm_model(test_step=True)
+            model.compile(optimizer=keras.optimizers.SGD(1.0, **{clipping: bound}), loss="mse")
+            before = [w.copy() for w in model.get_weights()]
+            model.fit(x, y, epochs=1, batch_size=16, verbose=0)  # one step
+            steps = [w - b for w, b in zip(model.get_weights(), before)]
+            norms = [float(np.linalg.norm(s)) for s in steps]
+            if clipping == "clipnorm":  # each variable's step has the bound's norm
+                assert np.allclose(norms, bound, rtol=1e-3), (test_step, norms)
+            else:  # all steps together have it
+                assert np.isclose(np.linalg.norm(norms), bound, rtol=1e-3), (test_step, norms)
+
+
+@claim(PAGE, "Without that `from_config()`, loading would pass the dictionary itself to "
+           "`__init__()`: the model would load, with a warning, and fail at its first call.")
+def test_get_config_without_from_config_loads_a_broken_model(tmp_path):
+    import keras
+
+    base = type(_norm_model(test_step=True))
+
+    class OnlyGetConfig(base):
+        def get_config(self):
+            network = keras.saving.serialize_keras_object(self.network)
+            return {**super().get_config(), "network": network}
+
+    model = OnlyGetConfig(keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)]))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(*DATA, epochs=1, verbose=0)
+    model.save(tmp_path / "only_get.keras")
+    with pytest.warns(UserWarning, match="cannot be built automatically"):
+        loaded = keras.models.load_model(tmp_path / "only_get.keras",
+                                         custom_objects={"OnlyGetConfig": OnlyGetConfig})
+    assert isinstance(loaded.network, dict)
+    with pytest.raises(TypeError, match="object is not callable"):
+        loaded(DATA[0])
+
+
+@claim(PAGE, "loaded, it predicts the same, and trains on with its own `train_step()`, compiled "
+             "as it was saved")
+def test_the_loaded_model_keeps_its_compile_arguments(tmp_path):
+    import keras
+
+    base = type(_norm_model(test_step=True))
+
+    @keras.saving.register_keras_serializable(package="docs_claims")
+    class Saved(base):
+        def get_config(self):
+            network = keras.saving.serialize_keras_object(self.network)
+            return {**super().get_config(), "network": network}
+
+        @classmethod
+        def from_config(cls, config):
+            network = keras.saving.deserialize_keras_object(config.pop("network"))
+            return cls(network, **config)
+
+    model = Saved(keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)]))
+    model.compile(optimizer=keras.optimizers.SGD(0.25), loss="mae")
+    model.fit(*DATA, epochs=1, verbose=0)
+    model.save(tmp_path / "saved.keras")
+    loaded = keras.models.load_model(tmp_path / "saved.keras")
+    assert type(loaded.optimizer).__name__ == "SGD"
+    assert np.isclose(float(loaded.optimizer.learning_rate), 0.25)
+    assert loaded.loss == "mae"
+    assert np.array_equal(model(DATA[0]), loaded(DATA[0]))
