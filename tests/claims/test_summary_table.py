@@ -121,7 +121,9 @@ def _cnn():
 
 
 @claim(PAGE,
-       "The diagram has no box for the `keras.Input`, as the table has no row for it.",
+       "The diagram has no box for the `keras.Input`, as the table has no row for it (a "
+       "[functional](functional-api.md) model's diagram and table both start with its "
+       "`InputLayer`).",
        "Every `show_` argument is off by default (two more are `show_dtype` and "
        "`show_trainable`), so a bare `plot_model(model)` draws the class names alone, and "
        "`dpi` defaults to 200.",
@@ -149,6 +151,12 @@ def test_plot_model_defaults_boxes_and_formats(tmp_path):
     boxes = [n.get("label") for n in full.get_nodes() if n.get("label")]
     assert len(boxes) == len(model.layers) == 5
     assert not any("InputLayer" in b or "input_layer" in b for b in boxes)
+    inputs = keras.Input(shape=(4,))
+    functional = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    boxes = [n.get("label") for n in keras.utils.model_to_dot(
+        functional, show_layer_names=True).get_nodes() if n.get("label")]
+    assert len(boxes) == 2 and "InputLayer" in boxes[0]
+    assert "(InputLayer)" in summary_of(functional).split("\n")[4]  # the first row
     magic = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "pdf": b"%PDF-"}
     for ext, start in magic.items():
         keras.utils.plot_model(model, to_file=str(tmp_path / f"m.{ext}"))
@@ -167,6 +175,8 @@ def test_plot_model_defaults_boxes_and_formats(tmp_path):
        "That class embeds PNG, JPEG, GIF and WebP only: for `.svg`, for example, the call "
        "writes the file, then raises `ValueError: Cannot embed the 'svg' image format` (a "
        "`.pdf` is left out and gives `None`).",
+       "A `to_file` without an extension gets a PNG, then the same error, since the class "
+       "reads the format from the name.",
        "Without IPython, it returns `None` for every format.")
 def test_plot_model_returns_an_ipython_image(tmp_path, monkeypatch):
     import importlib.metadata
@@ -192,6 +202,9 @@ def test_plot_model_returns_an_ipython_image(tmp_path, monkeypatch):
     assert (tmp_path / "m.ps").read_bytes().startswith(b"%!PS")
     assert "<svg" in (tmp_path / "m.svg").read_text()  # written first
     assert keras.utils.plot_model(model, to_file=str(tmp_path / "m.pdf")) is None
+    with pytest.raises(ValueError, match=r"Cannot embed the '.*/model' image format"):
+        keras.utils.plot_model(model, to_file=str(tmp_path / "model"))
+    assert (tmp_path / "model").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     monkeypatch.setitem(sys.modules, "IPython", None)  # as if it were not installed
     for ext in ("png", "svg", "pdf"):
         assert keras.utils.plot_model(model, to_file=str(tmp_path / f"n.{ext}")) is None
