@@ -433,9 +433,9 @@ def _regression_data():
     return x, 10.0 * x[:, :1] + 5.0
 
 
-@claim(PAGE, "each takes one of `clipnorm`, `global_clipnorm` and `clipvalue`, and clips the "
-             "gradients in its `apply()`, which `fit()`'s step and the step written below both "
-             "call.")
+@claim(PAGE, "each accepts one of `clipnorm`, `global_clipnorm` and `clipvalue` (two at once "
+             "raise a `ValueError`), and clips the gradients in its `apply()`, which `fit()`'s "
+             "step and the step written below both call.")
 def test_fit_and_a_custom_step_are_clipped():
     import keras
 
@@ -511,3 +511,28 @@ def test_the_loaded_model_keeps_its_compile_arguments(tmp_path):
     assert np.isclose(float(loaded.optimizer.learning_rate), 0.25)
     assert loaded.loss == "mae"
     assert np.array_equal(model(DATA[0]), loaded(DATA[0]))
+
+
+@claim(PAGE, "Once a layer defines the method, Keras takes the shape it returns instead of "
+             "tracing `call()`, in every model, so it must be right.")
+def test_a_defined_compute_output_shape_replaces_tracing():
+    import keras
+
+    traced = []
+
+    class Claims(keras.layers.Layer):
+        """Returns its input, but claims one extra feature."""
+
+        def call(self, inputs):
+            traced.append(inputs)
+            return inputs
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[:-1], input_shape[-1] + 1)
+
+    sequential = keras.Sequential([keras.Input(shape=(3,)), Claims()])
+    inputs = keras.Input(shape=(3,))
+    functional = keras.Model(inputs, Claims()(inputs))
+    assert sequential.output_shape == functional.output_shape == (None, 4)
+    assert traced == []  # call() never ran on the symbolic inputs
+    assert sequential(np.ones((2, 3), "float32")).shape == (2, 3)  # the real output differs
