@@ -234,3 +234,23 @@ def test_only_tensorflow_s_start_up_lines_are_left_out_wherever_they_arrive():
             nbformat.v4.new_output("stream", name="stderr", text=stderr),
             nbformat.v4.new_output("stream", name="stdout", text="trained\n")])
         assert kernel.shown_text(cell).rstrip("\n") == shown.rstrip("\n")
+
+
+def test_the_install_line_pins_what_code_run_in_a_fresh_process_imports():
+    """A page that runs code in a fresh Python (Keras 2 under TF_USE_LEGACY_KERAS, the
+    JAX backend) needs what that code imports installed too; other strings count not."""
+    pinned = {"tensorflow": "2.21.0", "keras": "3.15.1", "numpy": "2.4.6", "jax": "0.10.2",
+              "tf-keras": "2.21.0", "pandas": "3.1.1"}
+    page = '''\
+import os
+env = {**os.environ, "TF_USE_LEGACY_KERAS": "1"}
+run("""
+    import numpy as np
+    from jax import numpy as jnp
+""")
+note = "import pandas is only text here"
+'''
+    line = export.install_line([page], pinned)
+    assert line == ("pip install tensorflow==2.21.0 keras==3.15.1 tf-keras==2.21.0 "
+                    "numpy==2.4.6 jax==0.10.2")
+    assert "tf-keras" not in export.install_line(["import os\n"], pinned)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import textwrap
 from pathlib import Path, PurePosixPath
 
 import nbformat
@@ -132,10 +133,14 @@ def _figure_output(svg: Path) -> object:
 
 
 def _imports(codes: list[str]) -> list[str]:
+    """The top-level modules the code imports, in order, with those of code it runs in a
+    fresh process (a string literal that is Python with imports, as the migration and
+    backends pages pass to a subprocess); a process started with TF_USE_LEGACY_KERAS
+    imports tf_keras when it first uses tf.keras."""
     names = []
     for code in codes:
         try:
-            tree = ast.parse(code)
+            tree = ast.parse(textwrap.dedent(code))
         except SyntaxError:
             continue
         for node in ast.walk(tree):
@@ -143,6 +148,11 @@ def _imports(codes: list[str]) -> list[str]:
                 names += [a.name.split(".")[0] for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.append(node.module.split(".")[0])
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value == "TF_USE_LEGACY_KERAS":
+                    names.append("tf_keras")
+                elif "import " in node.value and "\n" in node.value:
+                    names += _imports([node.value])
     return names
 
 
