@@ -1,7 +1,11 @@
 """Measurements of Keras that the claims of several pages share (what fit() and
 evaluate() do with batches, validation rows and the logged numbers)."""
 
+import warnings
+
 import numpy as np
+
+SHUFFLE_IGNORED = "`shuffle=True` was passed, but will be ignored"
 
 
 def evaluate_batches(samples, **kwargs):
@@ -68,3 +72,11 @@ def held_out_rows(samples, validation_split, batch_size):
     assert np.isclose(history.history["loss"][0], y[:samples - held_out].mean())
     assert int(model.optimizer.iterations) == len(steps)  # one update per batch
     return samples - held_out, held_out, len(steps)
+
+
+def fit_warnings(model, data, **kwargs) -> list[str]:
+    """The warnings model.fit(data, **kwargs) gives, each time it gives them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(data, verbose=0, **kwargs)
+    return [str(w.message) for w in caught]

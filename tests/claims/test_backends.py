@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from tests.claims.claims import claim
+from tests.claims.probes import SHUFFLE_IGNORED, fit_warnings
 
 PAGE = "reference/backends.md"
 
@@ -348,15 +349,9 @@ def test_fit_shuffles_pydataset_and_warns_on_tf_data():
     assert asked[-24:] != in_order[-24:]
 
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(dataset, epochs=1, verbose=0)
-    assert any("`shuffle=True` was passed, but will be ignored" in str(w.message)
-               for w in caught)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(dataset, epochs=1, shuffle=False, verbose=0)
-    assert not any("shuffle" in str(w.message) for w in caught)
+    assert any(SHUFFLE_IGNORED in m for m in fit_warnings(model, dataset, epochs=1))
+    shuffle_false = fit_warnings(model, dataset, epochs=1, shuffle=False)
+    assert not any("shuffle" in m for m in shuffle_false)
 
 
 @claim(PAGE,

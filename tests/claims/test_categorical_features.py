@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.claims.claims import claim
+from tests.claims.probes import SHUFFLE_IGNORED, fit_warnings
 
 PAGE = "reference/categorical-features.md"
 # Keras converts variables with np.array(..., copy=False), which NumPy 2 reports as
@@ -364,16 +365,10 @@ def test_fit_does_not_shuffle_a_dataset():
     model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
     x = np.arange(8, dtype="float32").reshape(8, 1)
     data = tf.data.Dataset.from_tensor_slices((x, x)).batch(2)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(data, epochs=2, verbose=0)
-    assert any("`shuffle=True` was passed, but will be ignored" in str(w.message)
-               for w in caught)
+    assert any(SHUFFLE_IGNORED in m for m in fit_warnings(model, data, epochs=2))
     assert seen == [[0, 1], [2, 3], [4, 5], [6, 7]] * 2  # in the dataset's order
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(data, epochs=1, shuffle=False, verbose=0)
-    assert not [w for w in caught if "shuffle" in str(w.message)]
+    shuffle_false = fit_warnings(model, data, epochs=1, shuffle=False)
+    assert not any("shuffle" in m for m in shuffle_false)
 
 
 def _penguins_test_accuracy(seed, split):

@@ -366,6 +366,16 @@ def test_sequential_swallows_the_error_and_still_trains(capsys):
     assert timed(x).shape == (4, 5, 3)
 
 
+def _saved_lambda_model(folder):
+    """A model with a Python lambda in a Lambda layer, saved; its path."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    path = folder / "lambda.keras"
+    model.save(path)
+    return path
+
+
 @claim(PAGE, "Saving works, but a `lambda` has no name to record: the file holds its compiled "
              "Python bytecode, and loading it would run code that came with the file.")
 def test_a_lambda_is_saved_as_marshalled_bytecode(tmp_path):
@@ -375,11 +385,7 @@ def test_a_lambda_is_saved_as_marshalled_bytecode(tmp_path):
     import types
     import zipfile
 
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0)])
-    path = tmp_path / "lambda.keras"
-    model.save(path)
+    path = _saved_lambda_model(tmp_path)
     config = json.loads(zipfile.ZipFile(path).read("config.json"))
     function = config["config"]["layers"][1]["config"]["function"]
     assert function["class_name"] == "__lambda__"
@@ -394,9 +400,7 @@ def test_unsafe_deserialization_also_loads_a_lambda(tmp_path):
     import keras
     from keras.src.backend.common import global_state
 
-    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0)])
-    path = tmp_path / "lambda.keras"
-    model.save(path)
+    path = _saved_lambda_model(tmp_path)
     with pytest.raises(ValueError, match="safe_mode=False"):
         keras.models.load_model(path)
     was = global_state.get_global_attribute("safe_mode_saving")
